@@ -30,6 +30,11 @@ public final class DebianBase {
 
     /** Builds {@link BaseImagePlan#DEBOOTSTRAP_BASE} and returns its image id. */
     public String make() {
+        return make(BaseImagePlan.DEBOOTSTRAP_BASE);
+    }
+
+    /** Builds a Debian base tagged {@code reference} ({@code repository:tag}) and returns its image id. */
+    public String make(String reference) {
         if (!host.isRoot()) {
             throw new SandboxException(ErrorCode.IMAGE_MISSING, "No base image for the runtime image: "
                     + BaseImagePlan.DEFAULT_BASE + " cannot be pulled, and making a Debian base with debootstrap needs root."
@@ -54,7 +59,7 @@ public final class DebianBase {
                     root.resolve("var/lib/apt/lists").toString()), Map.of(), progress);
             Files.createDirectories(root.resolve("var/cache/apt/archives/partial"));
             Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
-            return importRoot(root);
+            return importRoot(root, reference);
         } catch (IOException e) {
             throw new SandboxException(ErrorCode.IMAGE_MISSING, "Could not make the Debian base: " + e.getMessage(), e);
         } finally {
@@ -64,12 +69,12 @@ public final class DebianBase {
         }
     }
 
-    private String importRoot(Path root) throws IOException {
-        progress.accept("Importing the root filesystem as " + BaseImagePlan.DEBOOTSTRAP_BASE);
+    private String importRoot(Path root, String reference) throws IOException {
+        progress.accept("Importing the root filesystem as " + reference);
         Process tar = new ProcessBuilder("tar", "-C", root.toString(), "--numeric-owner", "-c", ".")
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String[] nameAndTag = BaseImagePlan.DEBOOTSTRAP_BASE.split(":", 2);
+        String[] nameAndTag = RuntimeImageBuilder.split(reference);
         try (InputStream rootfs = tar.getInputStream()) {
             docker.createImageCmd(nameAndTag[0], rootfs).withTag(nameAndTag[1]).exec();
         } finally {
@@ -83,7 +88,7 @@ public final class DebianBase {
                 tar.destroy();
             }
         }
-        return docker.inspectImageCmd(BaseImagePlan.DEBOOTSTRAP_BASE).exec().getId();
+        return docker.inspectImageCmd(reference).exec().getId();
     }
 
     /** /var/tmp rather than /tmp: the root filesystem takes a few hundred MB and /tmp may be a small tmpfs. */
