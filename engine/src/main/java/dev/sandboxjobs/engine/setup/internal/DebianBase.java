@@ -1,10 +1,14 @@
 package dev.sandboxjobs.engine.setup.internal;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +63,7 @@ public final class DebianBase {
                     root.resolve("var/lib/apt/lists").toString()), Map.of(), progress);
             Files.createDirectories(root.resolve("var/cache/apt/archives/partial"));
             Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
-            return importRoot(root, reference);
+            return importRootFilesystem(root, reference);
         } catch (IOException e) {
             throw new SandboxException(ErrorCode.IMAGE_MISSING, "Could not make the Debian base: " + e.getMessage(), e);
         } finally {
@@ -69,14 +73,14 @@ public final class DebianBase {
         }
     }
 
-    private String importRoot(Path root, String reference) throws IOException {
+    /** Streams {@code tar -C root -c .} into Docker's image import as {@code reference}; returns the image id. */
+    public String importRootFilesystem(Path root, String reference) throws IOException {
         progress.accept("Importing the root filesystem as " + reference);
         Process tar = new ProcessBuilder("tar", "-C", root.toString(), "--numeric-owner", "-c", ".")
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String[] nameAndTag = RuntimeImageBuilder.split(reference);
         try (InputStream rootfs = tar.getInputStream()) {
-            docker.createImageCmd(nameAndTag[0], rootfs).withTag(nameAndTag[1]).exec();
+            importTar(rootfs, reference);
         } finally {
             try {
                 int exit = tar.waitFor();
@@ -89,6 +93,36 @@ public final class DebianBase {
             }
         }
         return docker.inspectImageCmd(reference).exec().getId();
+    }
+
+    /**
+     * {@code POST /images/create?fromSrc=-} with the tar as a streamed body, through docker-java's
+     * transport: its {@code createImageCmd} serializes the stream as JSON instead of sending it.
+     */
+    private void importTar(InputStream rootfs, String reference) throws IOException {
+        if (!(docker instanceof DockerClientImpl impl)) {
+            throw new IllegalStateException("importing needs docker-java's DockerClientImpl, got " + docker.getClass());
+        }
+        String[] nameAndTag = RuntimeImageBuilder.split(reference);
+        String apiVersion = docker.versionCmd().exec().getApiVersion();
+        String path = "/v" + apiVersion + "/images/create?fromSrc=-&repo=" + encode(nameAndTag[0]) + "&tag=" + encode(nameAndTag[1]);
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path(path)
+                .putHeader("Content-Type", "application/x-tar")
+                .body(rootfs)
+                .build();
+        try (DockerHttpClient.Response response = impl.getHttpClient().execute(request)) {
+            String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() / 100 != 2 || body.contains("\"error\"")) {
+                throw new SandboxException(ErrorCode.IMAGE_MISSING, "Docker refused the debootstrap root filesystem (HTTP "
+                        + response.getStatusCode() + "): " + body.strip());
+            }
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** /var/tmp rather than /tmp: the root filesystem takes a few hundred MB and /tmp may be a small tmpfs. */
