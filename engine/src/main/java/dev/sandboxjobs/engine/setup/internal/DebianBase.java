@@ -136,7 +136,7 @@ public final class DebianBase {
         Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
         int update = host.run(List.of("apt-get", "update"), env, line -> progress.accept("  " + line));
         int install = update != 0 ? update
-                : host.run(List.of("apt-get", "install", "-y", "debootstrap"), env, line -> progress.accept("  " + line));
+                : host.run(List.of("apt-get", "install", "-y", "debootstrap", "debian-archive-keyring"), env, line -> progress.accept("  " + line));
         return host.which("debootstrap").map(Path::toString).orElseThrow(() -> new SandboxException(ErrorCode.IMAGE_MISSING,
                 "Could not install debootstrap (apt-get exit code " + install + "). Install it (apt-get install debootstrap)"
                         + " or load " + BaseImagePlan.DEFAULT_BASE + " (docker load), and run setup again."));
