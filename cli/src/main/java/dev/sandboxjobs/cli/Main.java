@@ -1,0 +1,80 @@
+package dev.sandboxjobs.cli;
+
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.setup.RuntimeImage;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sandbox-jobs} command line. Exit codes: 0 success, 2 bad usage, 3 infrastructure
+ * fault (Docker, the image, the host). Errors print one line; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "sandbox-jobs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Durable jobs in disposable Docker sandboxes.",
+        subcommands = {SetupCommand.class, DoctorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int USAGE = 2;
+    public static final int INFRASTRUCTURE = 3;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? USAGE : INFRASTRUCTURE);
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            PrintWriter errors = cl.getErr();
+            if (e instanceof SandboxException sandbox) {
+                errors.println("error [" + sandbox.code() + "]: " + e.getMessage());
+            } else if (e instanceof IllegalArgumentException) {
+                errors.println("error: " + e.getMessage());
+            } else {
+                errors.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            if (main.verbose) {
+                e.printStackTrace(errors);
+            } else if (!(e instanceof SandboxException) && !(e instanceof IllegalArgumentException)) {
+                errors.println("(run again with --verbose for the stack trace)");
+            }
+            errors.flush();
+            return e instanceof IllegalArgumentException ? USAGE : INFRASTRUCTURE;
+        });
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: setup, doctor or demo");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sandbox-jobs " + RuntimeImage.version()};
+        }
+    }
+}

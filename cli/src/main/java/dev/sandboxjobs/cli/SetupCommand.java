@@ -1,0 +1,32 @@
+package dev.sandboxjobs.cli;
+
+import dev.sandboxjobs.engine.setup.SetupReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "setup", mixinStandardHelpOptions = true,
+        description = {"Finds (or, as root on Debian/Ubuntu, installs and starts) Docker and builds the runtime image when its inputs changed.",
+                "Idempotent: a second run with the same inputs takes seconds."})
+final class SetupCommand implements Callable<Integer> {
+    @Mixin
+    SetupOptions options;
+
+    @Option(names = "--rebuild", description = "Rebuild the runtime image from scratch even when it is up to date.")
+    boolean rebuild;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        SetupReport report = options.builder(out).rebuild(rebuild).build().run();
+        out.println();
+        out.print(report.render());
+        out.flush();
+        return Main.OK;
+    }
+}
