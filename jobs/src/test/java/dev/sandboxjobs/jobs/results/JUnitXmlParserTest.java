@@ -30,6 +30,21 @@ class JUnitXmlParserTest {
     }
 
     @Test
+    void realSurefireReportGivesTheAssertionMessageAndSkip() {
+        TestSummary s = TestResults.parseJUnitXml(Fixtures.output("surefire-fail.xml"));
+
+        assertThat(s.passed()).isEqualTo(1);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.skipped()).isEqualTo(1);
+        assertThat(s.cases()).filteredOn(c -> c.status() == TestStatus.SKIPPED).singleElement()
+                .satisfies(c -> assertThat(c.message()).isEqualTo("not yet"));
+        assertThat(s.failures()).singleElement().satisfies(f -> {
+            assertThat(f.fullName()).isEqualTo("calc.CalcTest > subtracts");
+            assertThat(f.message()).isEqualTo("5 - 3 ==> expected: <3> but was: <2>");
+        });
+    }
+
+    @Test
     void surefireAndGradleFilesAreMergedIntoOneSummary() {
         String surefire = """
                 <?xml version="1.0" encoding="UTF-8"?>
