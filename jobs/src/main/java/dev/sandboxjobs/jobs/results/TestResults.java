@@ -61,21 +61,26 @@ public final class TestResults {
      */
     public static TestSummary parseOutput(String output, ResultFormat format) {
         String text = output == null ? "" : output.length() > MAX_OUTPUT_CHARS ? output.substring(0, MAX_OUTPUT_CHARS) : output;
-        TestSummary parsed = switch (format) {
+        TestSummary parsed = parseWith(format, text);
+        if (parsed != null && parsed.total() > 0) {
+            return parsed;
+        }
+        ResultFormat guessed = guessFormat(text);
+        if (guessed == ResultFormat.AUTO || guessed == format) {
+            return parsed != null ? parsed : TestSummary.empty("none");
+        }
+        TestSummary second = parseWith(guessed, text);
+        return parsed == null || second.total() > 0 ? second : parsed;
+    }
+
+    private static TestSummary parseWith(ResultFormat format, String text) {
+        return switch (format) {
             case TAP -> new TapParser().parse(text);
             case GO_TEST_JSON -> new GoTestJsonParser().parse(text);
             case CARGO_TEST -> new CargoTestParser().parse(text);
             case PYTHON_TEXT -> new PythonOutputParser().parse(text);
             case JUNIT_XML, AUTO -> null;
         };
-        if (parsed != null && (parsed.total() > 0 || format != ResultFormat.AUTO && parsed.warnings().isEmpty())) {
-            return parsed;
-        }
-        ResultFormat guessed = guessFormat(text);
-        if (guessed == ResultFormat.AUTO) {
-            return parsed != null ? parsed : TestSummary.empty("none");
-        }
-        return parseOutput(text, guessed);
     }
 
     /** The format {@code output} appears to be in, or {@link ResultFormat#AUTO} when none is recognised. */

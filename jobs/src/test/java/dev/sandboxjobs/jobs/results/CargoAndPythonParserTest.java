@@ -79,6 +79,14 @@ class CargoAndPythonParserTest {
     }
 
     @Test
+    void outputThatLooksLikeAFormatButHasNoResultsEndsEmpty() {
+        TestSummary s = TestResults.parseOutput("TAP version 13\n", ResultFormat.AUTO);
+
+        assertThat(s.total()).isZero();
+        assertThat(s.warnings()).isNotEmpty();
+    }
+
+    @Test
     void unrecognisedOutputIsAnEmptySummaryNamedNone() {
         TestSummary s = TestResults.parseOutput("all good, trust me\n", ResultFormat.AUTO);
 
