@@ -67,9 +67,17 @@ public final class InstallStep {
      * tests cannot run, or a failing install.
      */
     public Outcome run(PipelineSandbox sandbox, String projectDir) {
+        return run(sandbox, projectDir, detect(sandbox, projectDir));
+    }
+
+    /** Detects the project in {@code projectDir}, applying the request's overrides. */
+    public Detection detect(PipelineSandbox sandbox, String projectDir) {
+        return ProjectDetector.detect(readProjectFiles(sandbox, projectDir), request.overrides(), workspace.reports());
+    }
+
+    /** Runs the install for an already made {@code detection}. */
+    public Outcome run(PipelineSandbox sandbox, String projectDir, Detection detection) {
         Instant start = clock.instant();
-        Detection detection = ProjectDetector.detect(readProjectFiles(sandbox, projectDir), request.overrides(),
-                workspace.reports());
         Map<String, String> env = new LinkedHashMap<>(request.caches().envFor(detection.kind()));
         env.putAll(detection.env());
         if (detection.kind() == ProjectKind.UNKNOWN && !detection.runnable()) {
@@ -103,8 +111,13 @@ public final class InstallStep {
                 throw timedOut(start, shown, output);
             }
             if (!r.success()) {
+                String message = command.display() + " exited with " + r.exitCode();
+                if (!command.isShell() && (r.exitCode() == 127 || r.exitCode() == 126)) {
+                    message += ": \"" + command.argv().get(0) + "\" is not installed in the sandbox image "
+                            + "(use the runtime-full image, or override the install command)";
+                }
                 throw new StepException(new StepReport(NAME, StepStatus.FAILED, elapsed(start), String.join(" && ", shown),
-                        r.exitCode(), command.display() + " exited with " + r.exitCode(), output.toString()));
+                        r.exitCode(), message, output.toString()));
             }
         }
         String message = detection.install().isEmpty() ? "nothing to install" : "installed with " + detection.tool();

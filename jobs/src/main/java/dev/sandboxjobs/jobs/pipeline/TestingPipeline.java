@@ -1,5 +1,6 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import dev.sandboxjobs.jobs.detect.Detection;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
@@ -56,10 +57,12 @@ public final class TestingPipeline {
                 result.note("the working copy's uncommitted changes were included");
             }
 
-            InstallStep.Outcome installed = new InstallStep(request, workspace, clock).run(sandbox, cloned.projectDir());
-            result.step(installed.report()).projectType(installed.detection().kind().id())
-                    .tool(installed.detection().tool());
-            installed.detection().notes().forEach(result::note);
+            InstallStep install = new InstallStep(request, workspace, clock);
+            Detection detection = install.detect(sandbox, cloned.projectDir());
+            result.projectType(detection.kind().id()).tool(detection.tool());
+            detection.notes().forEach(result::note);
+            InstallStep.Outcome installed = install.run(sandbox, cloned.projectDir(), detection);
+            result.step(installed.report());
 
             TestStep.Outcome tested = new TestStep(request, workspace, clock)
                     .run(sandbox, cloned.projectDir(), installed.detection(), installed.env());
@@ -73,9 +76,6 @@ public final class TestingPipeline {
         } catch (StepException e) {
             StepReport failed = e.report();
             result.step(failed).success(false).failure(failed.name() + " failed: " + failed.message());
-            if (failed.name().equals(InstallStep.NAME) && failed.message().startsWith("unknown project")) {
-                result.projectType("unknown");
-            }
             for (String later : new String[] {CloneStep.NAME, InstallStep.NAME, TestStep.NAME}) {
                 if (result.build().step(later).isEmpty()) {
                     result.step(StepReport.skipped(later, failed.name() + " failed"));
