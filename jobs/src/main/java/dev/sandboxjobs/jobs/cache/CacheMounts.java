@@ -21,14 +21,15 @@ import java.util.Set;
  * caches.mounts().forEach(m -> options.volume(m.volume(), m.containerPath()));
  * }</pre>
  *
- * | kind | volume | path | environment |
- * | --- | --- | --- | --- |
- * | nodejs | sandbox-jobs-cache-npm | /cache/npm | npm_config_cache, YARN_CACHE_FOLDER, npm_config_store_dir (pnpm) |
- * | python | sandbox-jobs-cache-pip | /cache/pip | PIP_CACHE_DIR, POETRY_CACHE_DIR, UV_CACHE_DIR |
- * | maven | sandbox-jobs-cache-m2 | /cache/m2 | MAVEN_OPTS=-Dmaven.repo.local=/cache/m2/repository |
- * | gradle | sandbox-jobs-cache-gradle | /cache/gradle | GRADLE_USER_HOME |
- * | go | sandbox-jobs-cache-go | /cache/go | GOMODCACHE, GOCACHE |
- * | rust | sandbox-jobs-cache-cargo | /cache/cargo | CARGO_HOME |
+ * <pre>
+ * kind    volume                     path           environment
+ * nodejs  sandbox-jobs-cache-npm     /cache/npm     npm_config_cache, YARN_CACHE_FOLDER, npm_config_store_dir
+ * python  sandbox-jobs-cache-pip     /cache/pip     PIP_CACHE_DIR, POETRY_CACHE_DIR, UV_CACHE_DIR
+ * maven   sandbox-jobs-cache-m2      /cache/m2      MAVEN_OPTS=-Dmaven.repo.local=/cache/m2/repository
+ * gradle  sandbox-jobs-cache-gradle  /cache/gradle  GRADLE_USER_HOME
+ * go      sandbox-jobs-cache-go      /cache/go      GOMODCACHE, GOCACHE
+ * rust    sandbox-jobs-cache-cargo   /cache/cargo   CARGO_HOME
+ * </pre>
  */
 public record CacheMounts(List<CacheMount> mounts) {
 
