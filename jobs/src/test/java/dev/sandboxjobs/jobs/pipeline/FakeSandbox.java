@@ -1,0 +1,101 @@
+package dev.sandboxjobs.jobs.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A hand-written fake: an in-memory file tree and scripted command results. Every exec is
+ * recorded with its argv, env and secret env so tests can assert what was (not) passed.
+ */
+final class FakeSandbox implements PipelineSandbox {
+
+    record Call(List<String> argv, ExecSpec spec) {
+    }
+
+    final List<Call> calls = new ArrayList<>();
+    final TreeMap<String, byte[]> files = new TreeMap<>();
+    final List<Path> copied = new ArrayList<>();
+    private final List<Map.Entry<Function<List<String>, Boolean>, Function<Call, ExecResult>>> rules = new ArrayList<>();
+
+    /** Commands whose argv starts with {@code prefix} get {@code result}; later rules win. */
+    FakeSandbox on(List<String> prefix, ExecResult result) {
+        return on(prefix, call -> result);
+    }
+
+    FakeSandbox on(List<String> prefix, Function<Call, ExecResult> result) {
+        rules.add(0, Map.entry(argv -> argv.size() >= prefix.size() && argv.subList(0, prefix.size()).equals(prefix),
+                result));
+        return this;
+    }
+
+    FakeSandbox file(String path, String content) {
+        files.put(path, content.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    static ExecResult ok(String stdout) {
+        return new ExecResult(0, stdout, "", false);
+    }
+
+    static ExecResult exit(int code, String stderr) {
+        return new ExecResult(code, "", stderr, false);
+    }
+
+    @Override
+    public ExecResult exec(List<String> argv, ExecSpec spec) {
+        Call call = new Call(List.copyOf(argv), spec);
+        calls.add(call);
+        for (var rule : rules) {
+            if (rule.getKey().apply(argv)) {
+                return rule.getValue().apply(call);
+            }
+        }
+        return ok("");
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String path, int maxBytes) {
+        return Optional.ofNullable(files.get(path));
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) {
+        files.put(path, content.clone());
+    }
+
+    @Override
+    public List<String> listFiles(String dir, int maxDepth) {
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (String path : files.keySet()) {
+            if (!path.startsWith(prefix)) {
+                continue;
+            }
+            String[] parts = path.substring(prefix.length()).split("/");
+            StringBuilder rel = new StringBuilder();
+            for (int i = 0; i < parts.length && i < maxDepth; i++) {
+                rel.append(parts[i]);
+                boolean isDir = i < parts.length - 1;
+                out.put(rel + (isDir ? "/" : ""), true);
+                rel.append('/');
+            }
+        }
+        return new ArrayList<>(out.keySet());
+    }
+
+    @Override
+    public void copyIn(Path source, String target) {
+        copied.add(source);
+    }
+
+    List<List<String>> argvs() {
+        return calls.stream().map(Call::argv).toList();
+    }
+}
