@@ -141,6 +141,13 @@ public final class SandboxRuntime {
     /** Brings the container back after a call found it stopped or gone. */
     synchronized void recover() {
         checkUsable();
+        if (!repo.exists(id)) {
+            destroyed = true;
+            closeShells();
+            throw new SandboxException(ErrorCode.SANDBOX_NOT_FOUND, "Sandbox " + id
+                    + " no longer exists in the engine's database (destroyed by another engine?). "
+                    + "Get a new one with engine.getSandbox(id).");
+        }
         InspectContainerResponse.ContainerState state = containerId == null ? null : containers.state(containerId);
         closeShells();
         if (state == null) {
