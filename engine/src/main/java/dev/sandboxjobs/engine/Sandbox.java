@@ -18,6 +18,11 @@ import java.util.List;
  *
  * <p>Handles are thread-safe. {@link #close()} only releases this handle; the sandbox lives on
  * (and can be found again by id) until {@link #destroy()} or its maximum lifetime.
+ *
+ * <p>If the container is killed from outside ({@code docker kill}), the next call starts it again
+ * with its files: background processes are then reported {@link ProcessStatus#KILLED}, and a
+ * command that was running when it died fails with {@link ErrorCode#SANDBOX_ERROR}. If the
+ * container is removed from outside, the next call creates a new, empty one for the same id.
  */
 public interface Sandbox extends SandboxOperations, AutoCloseable {
     /** The id of the default session. */

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param cpus          CPU limit of a container (fractions allowed); {@code null} for no limit
  * @param pidsLimit     maximum number of processes in a container
  * @param network       the network of a container
- * @param sleepAfter    idle time after which a container is stopped (files kept); woken on the next call
+ * @param sleepAfter    idle time (no call in flight) after which a container is stopped, files kept, and
+ *                      woken on the next call; background processes do not keep it awake and end with it
  * @param keepAlive     when true, sandboxes never sleep
  * @param maxLifetime   age after which a sandbox is destroyed; {@code null} for no limit
  * @param maxOutputBytes how much of each stream a command's result keeps before cutting it with a marker

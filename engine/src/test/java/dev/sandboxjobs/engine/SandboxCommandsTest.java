@@ -147,6 +147,18 @@ class SandboxCommandsTest {
     }
 
     @Test
+    void closingAnExecStreamEarlyKillsTheCommandAndFreesTheSession() throws Exception {
+        ExecutionSession s = sandbox.createSession(SessionOptions.builder().id("stream-close").build());
+        try (Stream<ExecEvent> events = s.execStream("echo go; sleep 311; echo never")) {
+            assertThat(events.iterator().next().type()).isEqualTo(ExecEvent.Type.START);
+            Thread.sleep(300);
+        }
+        assertThat(s.exec("echo free").stdout()).isEqualTo("free\n");
+        assertThat(sandbox.exec("ps -eo args | grep -c '^sleep 311' || true").stdout().trim()).isEqualTo("0");
+        sandbox.deleteSession("stream-close");
+    }
+
+    @Test
     void nonUtf8OutputIsDecodedWithReplacementCharacters() {
         ExecResult r = sandbox.exec("printf 'a\\377b'");
         assertThat(r.stdout()).isEqualTo("a\uFFFDb");

@@ -134,6 +134,25 @@ class SandboxLifecycleTest {
     }
 
     @Test
+    void aCommandRunningWhenTheContainerIsKilledFailsWithSandboxError() throws Exception {
+        try (SandboxEngine engine = TestEngines.create(dir)) {
+            Sandbox sb = engine.getSandbox("killed-mid-command");
+            try {
+                sb.exec("true");
+                java.util.concurrent.CompletableFuture<ExecResult> running =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sb.exec("echo started; sleep 60"));
+                Thread.sleep(500);
+                docker.killContainerCmd(sb.info().containerId()).exec();
+                assertThatThrownBy(running::get).hasCauseInstanceOf(SandboxException.class)
+                        .satisfies(e -> assertThat(((SandboxException) e.getCause()).code()).isEqualTo(ErrorCode.SANDBOX_ERROR));
+                assertThat(sb.exec("echo back").stdout()).isEqualTo("back\n");
+            } finally {
+                sb.destroy();
+            }
+        }
+    }
+
+    @Test
     void aContainerRemovedFromOutsideIsReplacedByAnEmptyOne() {
         try (SandboxEngine engine = TestEngines.create(dir)) {
             Sandbox sb = engine.getSandbox("removed");

@@ -117,13 +117,18 @@ final class FileOps {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            producer = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
                 try (sink) {
                     writeTar(sink, name, content, size);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(e);
                 }
-            });
+            }, "sandbox-jobs-tar-writer");
+            writer.setDaemon(true);
+            writer.start();
+            producer = done;
             tar = pipe;
         }
         try {

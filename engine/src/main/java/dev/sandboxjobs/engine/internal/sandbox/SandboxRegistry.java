@@ -118,6 +118,9 @@ public final class SandboxRegistry {
 
     /** Stops sandboxes idle longer than their sleepAfter; returns how many. */
     public int sleepIdle() {
+        for (SandboxRuntime rt : live.values()) {
+            rt.heartbeat();
+        }
         Instant now = clock.instant();
         int slept = 0;
         for (SandboxRecord r : repo.list()) {

@@ -170,6 +170,19 @@ public final class SandboxRuntime {
         repo.updateContainer(id, containerId, status.name(), generation);
     }
 
+    /**
+     * Records activity now if a call is in flight, so that another engine on the same database
+     * does not put the sandbox to sleep in the middle of a long command.
+     */
+    void heartbeat() {
+        if (!destroyed && inFlight.get() > 0) {
+            long now = clock.millis();
+            lastActivity = now;
+            lastPersistedActivity = now;
+            repo.touch(id, now);
+        }
+    }
+
     /** Stops the container if nothing ran for {@code sleepAfter}; returns whether it did. */
     synchronized boolean sleepIfIdle(Instant now) {
         if (destroyed || settings.keepAlive() || status != SandboxStatus.RUNNING || inFlight.get() > 0
