@@ -153,6 +153,21 @@ class SandboxLifecycleTest {
     }
 
     @Test
+    void aForkBombTimesOutAndTheSandboxRecovers() {
+        try (SandboxEngine engine = TestEngines.create(dir)) {
+            Sandbox sb = engine.getSandbox("fork-bomb", SandboxOptions.builder().pidsLimit(64).build());
+            try {
+                sb.writeFile("/workspace/kept.txt", "kept");
+                assertCode(ErrorCode.COMMAND_TIMEOUT, () -> sb.exec("bomb() { bomb | bomb; }; bomb",
+                        ExecOptions.builder().timeout(Duration.ofSeconds(2)).build()));
+                assertThat(sb.exec("cat /workspace/kept.txt").stdout()).isEqualTo("kept");
+            } finally {
+                sb.destroy();
+            }
+        }
+    }
+
+    @Test
     void aContainerRemovedFromOutsideIsReplacedByAnEmptyOne() {
         try (SandboxEngine engine = TestEngines.create(dir)) {
             Sandbox sb = engine.getSandbox("removed");

@@ -170,6 +170,15 @@ public final class SandboxRuntime {
         repo.updateContainer(id, containerId, status.name(), generation);
     }
 
+    /** Stops and starts the container: the last resort when a runaway command cannot be killed. */
+    synchronized void restartContainer() {
+        checkUsable();
+        LOG.warn("Restarting the container of sandbox {}: a timed-out command could not be killed", id);
+        closeShells();
+        containers.stop(containerId);
+        recover();
+    }
+
     /**
      * Records activity now if a call is in flight, so that another engine on the same database
      * does not put the sandbox to sleep in the middle of a long command.

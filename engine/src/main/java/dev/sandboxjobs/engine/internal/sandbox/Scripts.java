@@ -61,17 +61,19 @@ final class Scripts {
      */
     static final String KILL_TREE = """
             root=$1; sig=$2; self=$3
-            declare -A kids
-            for f in /proc/[0-9]*/stat; do
-              read -r s < "$f" 2>/dev/null || continue
-              p=${s%% *}; read -r -a a <<< "${s##*) }"
-              kids[${a[1]}]+=" $p"
-            done
-            list=()
             walk() { local c; for c in ${kids[$1]}; do list+=("$c"); walk "$c"; done; }
-            walk "$root"
-            [ "$self" = 1 ] && list+=("$root")
-            [ ${#list[@]} -gt 0 ] && kill -s "$sig" "${list[@]}" 2>/dev/null
+            for round in 1 2 3 4 5 6 7 8; do
+              declare -A kids=()
+              for f in /proc/[0-9]*/stat; do
+                read -r s < "$f" 2>/dev/null || continue
+                p=${s%% *}; r=${s##*) }; r=${r#* }; kids[${r%% *}]+=" $p"
+              done
+              list=()
+              walk "$root"
+              [ ${#list[@]} -eq 0 ] && break
+              kill -s "$sig" "${list[@]}" 2>/dev/null
+            done
+            [ "$self" = 1 ] && kill -s "$sig" "$root" 2>/dev/null
             exit 0
             """;
 

@@ -73,6 +73,11 @@ final class SessionState {
         ShellSession.Outcome outcome;
         try {
             outcome = sh.run(command, options.env(), dir, out, err, options.timeout());
+        } catch (SandboxException e) {
+            if (sh.killFailed()) {
+                sandbox.restartContainer();
+            }
+            throw e;
         } finally {
             if (!sh.isAlive()) {
                 closeShell();

@@ -38,6 +38,7 @@ final class ShellSession implements AutoCloseable {
     private final Callback callback = new Callback();
     private volatile Pending pending;
     private volatile boolean dead;
+    private volatile boolean killFailed;
     private final int shellPid;
 
     /** What a finished command left: exit code and the shell's directory after it. */
@@ -129,13 +130,18 @@ final class ShellSession implements AutoCloseable {
             try {
                 return timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                killChildren(false);
-                try {
-                    p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillBusy) {
-                    // the shell itself is busy (a loop in the shell): kill it; the session is recreated
-                    killChildren(true);
+                if (!killChildren(false)) {
+                    // no exec could start (a fork bomb at the process limit): the container must restart
+                    killFailed = true;
                     dead = true;
+                } else {
+                    try {
+                        p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException stillBusy) {
+                        // the shell itself is busy (a loop in the shell): kill it; the session is recreated
+                        killChildren(true);
+                        dead = true;
+                    }
                 }
                 throw new SandboxException(ErrorCode.COMMAND_TIMEOUT, "The command did not finish within "
                         + timeout + "; its process tree was killed and the session is usable. "
@@ -152,14 +158,22 @@ final class ShellSession implements AutoCloseable {
         }
     }
 
-    /** Kills what the shell started (and the shell itself with {@code self}), from a separate exec. */
-    void killChildren(boolean self) {
+    /**
+     * Kills what the shell started (and the shell itself with {@code self}), from a separate exec;
+     * returns whether that exec ran.
+     */
+    boolean killChildren(boolean self) {
         try {
-            containers.exec(containerId, List.of("bash", "-c", Scripts.KILL_TREE, "sj-kill",
-                    Integer.toString(shellPid), "KILL", self ? "1" : "0"), List.of(), null, 4096);
+            return containers.exec(containerId, List.of("bash", "-c", Scripts.KILL_TREE, "sj-kill",
+                    Integer.toString(shellPid), "KILL", self ? "1" : "0"), List.of(), null, 4096).exitCode() == 0;
         } catch (RuntimeException e) {
-            // the container may be gone; nothing left to kill then
+            return false;
         }
+    }
+
+    /** Whether killing a timed-out command failed, so that only a container restart can stop it. */
+    boolean killFailed() {
+        return killFailed;
     }
 
     @Override
