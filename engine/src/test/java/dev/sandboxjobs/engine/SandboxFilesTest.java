@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.TestEngines;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -224,9 +223,5 @@ class SandboxFilesTest {
             pos += n;
             return n;
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Docker operations of the sandbox backend. Every exec here runs a fixed argv; user data
@@ -138,6 +137,10 @@ public final class Containers {
         Collector collector = new Collector(maxBytes);
         try {
             docker.execStartCmd(execId).exec(collector).awaitCompletion();
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw DockerErrors.error("Exec in the sandbox failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while waiting for " + argv.get(0), e);
@@ -192,14 +195,6 @@ public final class Containers {
         public void onError(Throwable throwable) {
             failure = throwable;
             super.onError(throwable);
-        }
-    }
-
-    static void sleepQuietly(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -19,7 +19,6 @@ import dev.sandboxjobs.engine.SandboxOperations;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -314,9 +313,5 @@ abstract class Operations implements SandboxOperations {
             name = name.substring(0, name.length() - 4);
         }
         return name.isEmpty() ? "repo" : name;
-    }
-
-    static List<String> copy(List<String> l) {
-        return new ArrayList<>(l);
     }
 }

@@ -1,7 +1,5 @@
 package dev.sandboxjobs.engine.internal.sandbox;
 
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.ExecOptions;
 import dev.sandboxjobs.engine.ExecResult;
@@ -153,12 +151,8 @@ final class SessionState {
     private ShellSession shell() {
         if (shell == null || !shell.isAlive()) {
             closeShell();
-            try {
-                shell = new ShellSession(sandbox.containers, sandbox.containerId(),
-                        sandbox.execEnv(env(), Map.of()), cwd);
-            } catch (ConflictException | NotFoundException e) {
-                throw e;
-            }
+            // Docker's Conflict/NotFound (container stopped or gone) propagate to SandboxRuntime.call, which recovers
+            shell = new ShellSession(sandbox.containers, sandbox.containerId(), sandbox.execEnv(env(), Map.of()), cwd);
         }
         return shell;
     }
