@@ -271,6 +271,37 @@ public final class SandboxRuntime {
         return state == null || !Boolean.TRUE.equals(state.getRunning());
     }
 
+    /**
+     * When the container stopped, if it is seen stopped within {@code wait} (after a shell died by
+     * a signal, Docker may report the container running for a moment); {@code Instant.MIN} if it
+     * is gone or the time is unknown, null if it still runs.
+     */
+    Instant stoppedAt(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            InspectContainerResponse.ContainerState state = containerId == null ? null : containers.state(containerId);
+            if (state == null) {
+                return Instant.MIN;
+            }
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                try {
+                    return Instant.parse(state.getFinishedAt());
+                } catch (RuntimeException e) {
+                    return Instant.MIN;
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
     private void touch() {
         long now = clock.millis();
         lastActivity = now;

@@ -6,6 +6,7 @@ import dev.sandboxjobs.engine.ExecResult;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.StreamType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,6 +69,7 @@ final class SessionState {
         OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), max);
         OutputSink err = new OutputSink(StreamType.STDERR, options.onOutput(), max);
         long start = System.nanoTime();
+        Instant sentAt = Instant.now();
         ShellSession.Outcome outcome;
         try {
             outcome = sh.run(command, options.env(), dir, out, err, options.timeout());
@@ -84,9 +86,12 @@ final class SessionState {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (outcome.shellExited()) {
             closeShell();
-            if (sandbox.containerStopped()) {
+            boolean signalled = outcome.exitCode() < 0 || outcome.exitCode() >= 128;
+            Instant stopped = signalled ? sandbox.stoppedAt(Duration.ofSeconds(2)) : (sandbox.containerStopped() ? Instant.MIN : null);
+            if (stopped != null) {
                 sandbox.recover();
-                if (mayRetry && outcome.exitCode() < 0) {
+                // the container had already stopped when the command was sent: it never ran, run it now
+                if (mayRetry && (outcome.exitCode() < 0 || !stopped.isAfter(sentAt))) {
                     return runLocked(command, options, dir, max, false);
                 }
                 throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The container of sandbox " + sandbox.id
