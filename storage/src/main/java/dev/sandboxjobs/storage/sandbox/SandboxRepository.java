@@ -56,7 +56,7 @@ public final class SandboxRepository {
 
     public void touch(String id, long lastActivityAt) {
         jdbi.useHandle(h -> h.createUpdate("""
-                update sandboxes set last_activity_at = max(last_activity_at, :t) where id = :id""")
+                update sandboxes set last_activity_at = :t where id = :id and last_activity_at < :t""")
                 .bind("t", lastActivityAt).bind("id", id).execute());
     }
 
