@@ -8,9 +8,7 @@ import java.io.PrintStream;
 /**
  * The seed's "Getting started": run Python in a sandbox, write a file and read it back.
  *
- * <pre>{@code
- * mvn -q -pl examples exec:java -Dexec.mainClass=dev.sandboxjobs.examples.GettingStarted
- * }</pre>
+ * <p>Run {@link #main} with Docker running and the runtime image built ({@code ./sandbox-jobs setup}).
  */
 public final class GettingStarted {
     private GettingStarted() {}
