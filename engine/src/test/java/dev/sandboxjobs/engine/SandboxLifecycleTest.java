@@ -235,7 +235,8 @@ class SandboxLifecycleTest {
                 assertThat(c.getHostConfig().getNetworkMode()).isEqualTo("none");
                 assertThat(c.getMounts()).noneMatch(m -> String.valueOf(m.getSource()).contains("docker.sock"));
                 assertThat(c.getConfig().getLabels()).containsEntry(SandboxEngine.ENGINE_LABEL, engine.engineId())
-                        .containsEntry(SandboxEngine.SANDBOX_LABEL, "locked");
+                        .containsEntry(SandboxEngine.SANDBOX_LABEL, "locked")
+                        .containsEntry("dev.sandboxjobs.owner", "sdk-tests");
                 assertThat(sb.exec("cat /proc/self/status | grep NoNewPrivs").stdout()).contains("1");
                 assertThat(sb.exec("ip link 2>/dev/null | grep -c eth0 || ls /sys/class/net").stdout()).doesNotContain("eth0");
             } finally {
@@ -317,6 +318,21 @@ class SandboxLifecycleTest {
         try (SandboxEngine engine = TestEngines.create(dir)) {
             assertCode(ErrorCode.INVALID_ARGUMENT, () -> engine.getSandbox(" "));
             assertCode(ErrorCode.INVALID_ARGUMENT, () -> engine.getSandbox("a\nb"));
+        }
+    }
+
+    @Test
+    void aSharedDatabaseStaysOpenWhenTheEngineCloses() {
+        try (dev.sandboxjobs.storage.Database db = dev.sandboxjobs.storage.Database.openSqlite(dir.resolve("shared.db"))) {
+            String engineId;
+            try (SandboxEngine engine = TestEngines.builder(dir).database(db).build()) {
+                assertThat(engine.database()).isSameAs(db);
+                engineId = engine.engineId();
+            }
+            assertThat(db.integrityCheck()).isEqualTo("ok");
+            try (SandboxEngine again = TestEngines.builder(dir).database(db).build()) {
+                assertThat(again.engineId()).isEqualTo(engineId);
+            }
         }
     }
 
