@@ -322,7 +322,7 @@ final class FileOps {
     private ExecOutput fileOp(List<String> args) {
         List<String> argv = new ArrayList<>(List.of("bash", "-c", Scripts.FILE_OPS, "sj-files"));
         argv.addAll(args);
-        return sandbox.containers.exec(sandbox.containerId(), argv, List.of(), null, 64L << 20);
+        return sandbox.runInternal(argv, 64L << 20);
     }
 
     private static void check(ExecOutput out, String what) {

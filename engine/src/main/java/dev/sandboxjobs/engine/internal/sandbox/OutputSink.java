@@ -74,6 +74,11 @@ final class OutputSink {
         return truncated ? text + ExecResult.TRUNCATION_MARKER : text;
     }
 
+    /** The kept bytes, undecoded. */
+    byte[] bytes() {
+        return kept.toByteArray();
+    }
+
     boolean truncated() {
         return truncated;
     }

@@ -49,6 +49,11 @@ final class Scripts {
               printf '%s %d %s\\0' "$1" "$2" "$PWD"
               printf '%s %d\\0' "$1" "$2" >&2
             }
+            __sj_argv() {
+              local __sj_n=$1 __sj_i __sj_kv
+              __sj_args=()
+              for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
+            }
             __sj_setenv() {
               local __sj_n=$1 __sj_i __sj_kv
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; export "$__sj_kv"; done

@@ -109,6 +109,25 @@ final class ShellSession implements AutoCloseable {
         return send(token, wire.toByteArray(), out, err, timeout);
     }
 
+    /**
+     * Runs a program with exactly {@code argv} (read as NUL-terminated records, never parsed by the
+     * shell) and collects its output; for the engine's own small operations.
+     */
+    dev.sandboxjobs.engine.internal.docker.ExecOutput call(List<String> argv, long maxBytes, Duration timeout) {
+        String token = newToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(("__sj_argv " + argv.size() + " && \"${__sj_args[@]}\" </dev/null; __sj_post " + token + " $?\n")
+                .getBytes(StandardCharsets.UTF_8));
+        argv.forEach(a -> record(wire, a));
+        OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, maxBytes);
+        OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
+        Outcome o = send(token, wire.toByteArray(), out, err, timeout);
+        if (o.shellExited()) {
+            throw new IllegalStateException("the engine's shell exited");
+        }
+        return new dev.sandboxjobs.engine.internal.docker.ExecOutput(o.exitCode(), out.bytes(), err.bytes());
+    }
+
     /** Exports variables in the shell for the following commands. */
     void setEnv(Map<String, String> env) {
         String token = newToken();
