@@ -1,0 +1,89 @@
+package dev.sandboxjobs.engine;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How one sandbox differs from the engine's {@link SandboxDefaults}. Every {@code null} field
+ * takes the default; maps are merged over the defaults' maps.
+ *
+ * <pre>{@code
+ * Sandbox sandbox = engine.getSandbox("build-42", SandboxOptions.builder()
+ *         .env("NODE_ENV", "test")
+ *         .secret("NPM_TOKEN", Secret.fromEnv("NPM_TOKEN"))
+ *         .label("run", "42")
+ *         .network(NetworkMode.NONE)
+ *         .build());
+ * }</pre>
+ *
+ * <p>Options apply when the sandbox is created. Getting an existing sandbox again keeps its
+ * container settings; only secrets, which are never stored, are taken from the options each time.
+ */
+public record SandboxOptions(
+        String image,
+        Map<String, String> env,
+        Map<String, Secret> secrets,
+        Map<String, String> labels,
+        Long memoryBytes,
+        Double cpus,
+        Long pidsLimit,
+        NetworkMode network,
+        Duration sleepAfter,
+        Boolean keepAlive,
+        Duration maxLifetime) {
+
+    /** No overrides: everything from the defaults. */
+    public static final SandboxOptions DEFAULT = builder().build();
+
+    public SandboxOptions {
+        env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
+        labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link SandboxOptions}. */
+    public static final class Builder {
+        private String image;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, Secret> secrets = new LinkedHashMap<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private Long memoryBytes;
+        private Double cpus;
+        private Long pidsLimit;
+        private NetworkMode network;
+        private Duration sleepAfter;
+        private Boolean keepAlive;
+        private Duration maxLifetime;
+
+        private Builder() {}
+
+        /** The image of the container, instead of the engine's image. */
+        public Builder image(String value) { image = value; return this; }
+        public Builder env(String name, String value) { env.put(name, value); return this; }
+        public Builder env(Map<String, String> values) { env.putAll(values); return this; }
+        /** A secret environment variable: resolved when a command starts, never stored. */
+        public Builder secret(String name, Secret value) { secrets.put(name, value); return this; }
+        public Builder secrets(Map<String, Secret> values) { secrets.putAll(values); return this; }
+        /** A Docker label on the container (the job engine labels per-task sandboxes with the run id). */
+        public Builder label(String name, String value) { labels.put(name, value); return this; }
+        public Builder labels(Map<String, String> values) { labels.putAll(values); return this; }
+        public Builder memoryBytes(long value) { memoryBytes = value; return this; }
+        public Builder cpus(double value) { cpus = value; return this; }
+        public Builder pidsLimit(long value) { pidsLimit = value; return this; }
+        public Builder network(NetworkMode value) { network = value; return this; }
+        public Builder sleepAfter(Duration value) { sleepAfter = value; return this; }
+        public Builder keepAlive(boolean value) { keepAlive = value; return this; }
+        public Builder maxLifetime(Duration value) { maxLifetime = value; return this; }
+
+        public SandboxOptions build() {
+            return new SandboxOptions(image, env, secrets, labels, memoryBytes, cpus, pidsLimit, network,
+                    sleepAfter, keepAlive, maxLifetime);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.sandboxjobs.engine;
+
+/** Which output stream a chunk of output came from. */
+public enum StreamType {
+    STDOUT,
+    STDERR
+}

@@ -1,0 +1,17 @@
+package dev.sandboxjobs.engine.internal;
+
+import dev.sandboxjobs.engine.SandboxDefaults;
+import dev.sandboxjobs.storage.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The engine's settings, as given to its builder. {@code database} is null when the engine opens its own. */
+public record EngineConfig(
+        Path databaseFile,
+        Database database,
+        String dockerHost,
+        String image,
+        SandboxDefaults defaults,
+        Clock clock,
+        Duration maintenanceInterval) {}

@@ -1,0 +1,174 @@
+package dev.sandboxjobs.engine.internal;
+
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.SandboxInfo;
+import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.engine.internal.docker.Containers;
+import dev.sandboxjobs.engine.internal.docker.DockerClients;
+import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.engine.internal.sandbox.SandboxRegistry;
+import dev.sandboxjobs.engine.internal.tasks.IdleSleepTask;
+import dev.sandboxjobs.engine.internal.tasks.MaxLifetimeTask;
+import dev.sandboxjobs.engine.internal.tasks.OrphanReaperTask;
+import dev.sandboxjobs.storage.Database;
+import dev.sandboxjobs.storage.sandbox.SandboxRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The engine behind {@link dev.sandboxjobs.engine.SandboxEngine}: wiring, lifecycle and periodic tasks. */
+public final class EngineCore implements AutoCloseable {
+    private final EngineConfig config;
+    private final Database database;
+    private final boolean ownsDatabase;
+    private final Containers containers;
+    private final String engineId;
+    private final SandboxRegistry registry;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService executor;
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
+
+    private EngineCore(EngineConfig config, Database database, boolean ownsDatabase, Containers containers) {
+        this.config = config;
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        this.containers = containers;
+        this.engineId = engineId(database);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-jobs-maintenance"));
+        this.executor = Executors.newCachedThreadPool(daemon("sandbox-jobs-exec"));
+        this.registry = new SandboxRegistry(containers, new SandboxRepository(database.jdbi()), config.clock(),
+                engineId, config.image(), config.defaults(), executor);
+    }
+
+    public static EngineCore start(EngineConfig config) {
+        String host = DockerClients.resolveHost(config.dockerHost(), System.getenv("DOCKER_HOST"));
+        DockerClients.Connected connected;
+        try {
+            connected = DockerClients.connect(host);
+            connected.client().pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw DockerErrors.unavailable(host, e);
+        }
+        Containers containers = new Containers(connected.client(), host);
+        Database db = config.database();
+        boolean owns = db == null;
+        try {
+            if (owns) {
+                db = Database.openSqlite(config.databaseFile());
+            }
+        } catch (RuntimeException e) {
+            containers.close();
+            throw e;
+        }
+        EngineCore core = new EngineCore(config, db, owns, containers);
+        new OrphanReaperTask(core.registry).run();
+        long every = Math.max(50, config.maintenanceInterval().toMillis());
+        core.scheduler.scheduleWithFixedDelay(new OrphanReaperTask(core.registry), every, every, TimeUnit.MILLISECONDS);
+        core.scheduler.scheduleWithFixedDelay(new IdleSleepTask(core.registry), every, every, TimeUnit.MILLISECONDS);
+        core.scheduler.scheduleWithFixedDelay(new MaxLifetimeTask(core.registry), every, every, TimeUnit.MILLISECONDS);
+        return core;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Sandbox getSandbox(String id, SandboxOptions options) {
+        checkOpen();
+        return registry.get(id, options);
+    }
+
+    public Optional<Sandbox> findSandbox(String id) {
+        checkOpen();
+        return registry.find(id);
+    }
+
+    public List<SandboxInfo> listSandboxes() {
+        checkOpen();
+        return registry.list();
+    }
+
+    public boolean destroySandbox(String id) {
+        checkOpen();
+        return registry.destroy(id);
+    }
+
+    public int reapOrphans() {
+        checkOpen();
+        return registry.reapOrphans();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public String engineId() {
+        return engineId;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        run(failures, scheduler::shutdownNow);
+        run(failures, registry::close);
+        run(failures, executor::shutdownNow);
+        run(failures, containers::close);
+        if (ownsDatabase) {
+            run(failures, database::close);
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void run(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new SandboxException(ErrorCode.CLOSED, "The engine was closed. Build a new SandboxEngine.");
+        }
+    }
+
+    /** The id stored in this database's engine_info, created on first use. */
+    private static String engineId(Database db) {
+        String candidate = UUID.randomUUID().toString();
+        return db.jdbi().inTransaction(h -> {
+            h.createUpdate("insert into engine_info (name, value) values ('engine_id', :v) on conflict (name) do nothing")
+                    .bind("v", candidate).execute();
+            return h.createQuery("select value from engine_info where name = 'engine_id'").mapTo(String.class).one();
+        });
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.model.Container;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.SandboxDefaults;
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.SandboxInfo;
+import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.engine.SandboxStatus;
+import dev.sandboxjobs.engine.Secret;
+import dev.sandboxjobs.engine.internal.docker.Containers;
+import dev.sandboxjobs.storage.sandbox.SandboxRecord;
+import dev.sandboxjobs.storage.sandbox.SandboxRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The sandboxes of one engine: loads them from the database, creates, destroys, sleeps and reaps. */
+public final class SandboxRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxRegistry.class);
+
+    private final Containers containers;
+    private final SandboxRepository repo;
+    private final Clock clock;
+    private final String engineId;
+    private final String image;
+    private final SandboxDefaults defaults;
+    private final ExecutorService executor;
+    private final Map<String, SandboxRuntime> live = new ConcurrentHashMap<>();
+
+    public SandboxRegistry(Containers containers, SandboxRepository repo, Clock clock, String engineId, String image,
+                           SandboxDefaults defaults, ExecutorService executor) {
+        this.containers = containers;
+        this.repo = repo;
+        this.clock = clock;
+        this.engineId = engineId;
+        this.image = image;
+        this.defaults = defaults;
+        this.executor = executor;
+    }
+
+    public Sandbox get(String id, SandboxOptions options) {
+        validateId(id);
+        SandboxRuntime runtime = live.compute(id, (k, existing) -> {
+            if (existing != null && !existing.isDestroyed()) {
+                existing.updateSecrets(options.secrets());
+                return existing;
+            }
+            return loadOrCreate(id, options);
+        });
+        return new RealSandbox(runtime, executor, this::forget);
+    }
+
+    public Optional<Sandbox> find(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        SandboxRuntime runtime = live.get(id);
+        if (runtime != null && !runtime.isDestroyed()) {
+            return Optional.of(new RealSandbox(runtime, executor, this::forget));
+        }
+        Optional<SandboxRecord> rec = repo.find(id);
+        if (rec.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(get(id, SandboxOptions.DEFAULT));
+    }
+
+    public List<SandboxInfo> list() {
+        return repo.list().stream().map(r -> {
+            SandboxRuntime rt = live.get(r.id());
+            if (rt != null && !rt.isDestroyed()) {
+                return rt.info();
+            }
+            return new SandboxInfo(r.id(), SandboxStatus.valueOf(r.status()), r.image(), r.containerId(),
+                    Json.readMap(r.labelsJson()), Instant.ofEpochMilli(r.createdAt()), Instant.ofEpochMilli(r.lastActivityAt()));
+        }).toList();
+    }
+
+    public boolean destroy(String id) {
+        SandboxRuntime runtime = live.remove(id);
+        if (runtime == null) {
+            Optional<SandboxRecord> rec = repo.find(id);
+            if (rec.isEmpty()) {
+                return false;
+            }
+            runtime = new SandboxRuntime(rec.get(), Map.of(), containers, repo, clock, engineId);
+        }
+        runtime.destroy();
+        return true;
+    }
+
+    /** Removes containers with this engine's label whose sandbox is unknown or has another container. */
+    public int reapOrphans() {
+        int reaped = 0;
+        for (Container c : containers.listByLabel(SandboxEngine.ENGINE_LABEL, engineId)) {
+            String sandboxId = c.getLabels() == null ? null : c.getLabels().get(SandboxEngine.SANDBOX_LABEL);
+            Optional<SandboxRecord> rec = sandboxId == null ? Optional.empty() : repo.find(sandboxId);
+            boolean orphan = rec.isEmpty()
+                    || (rec.get().containerId() != null && !rec.get().containerId().equals(c.getId()));
+            if (orphan) {
+                LOG.info("Removing orphan container {} (sandbox {})", c.getId(), sandboxId);
+                containers.remove(c.getId());
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    /** Stops sandboxes idle longer than their sleepAfter; returns how many. */
+    public int sleepIdle() {
+        for (SandboxRuntime rt : live.values()) {
+            rt.heartbeat();
+        }
+        Instant now = clock.instant();
+        int slept = 0;
+        for (SandboxRecord r : repo.list()) {
+            SandboxRuntime rt = live.get(r.id());
+            if (rt != null) {
+                if (rt.sleepIfIdle(now)) {
+                    slept++;
+                }
+                continue;
+            }
+            SandboxSettings s = Json.read(r.settingsJson(), SandboxSettings.class);
+            if (!s.keepAlive() && SandboxStatus.RUNNING.name().equals(r.status()) && r.containerId() != null
+                    && now.toEpochMilli() - r.lastActivityAt() >= s.sleepAfterMillis()) {
+                containers.stop(r.containerId());
+                repo.updateStatus(r.id(), SandboxStatus.SLEEPING.name());
+                slept++;
+            }
+        }
+        return slept;
+    }
+
+    /** Destroys sandboxes older than their maximum lifetime; returns how many. */
+    public int destroyExpired() {
+        long now = clock.millis();
+        int destroyed = 0;
+        for (SandboxRecord r : repo.list()) {
+            SandboxSettings s = Json.read(r.settingsJson(), SandboxSettings.class);
+            if (s.maxLifetimeMillis() != null && now - r.createdAt() >= s.maxLifetimeMillis()) {
+                LOG.info("Destroying sandbox {}: older than its maximum lifetime", r.id());
+                destroy(r.id());
+                destroyed++;
+            }
+        }
+        return destroyed;
+    }
+
+    /** Closes every session shell (the engine closes); containers keep running. */
+    public void close() {
+        for (SandboxRuntime rt : live.values()) {
+            try {
+                rt.closeShells();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the sessions of {} failed", rt.id, e);
+            }
+        }
+        live.clear();
+    }
+
+    private void forget(SandboxRuntime runtime) {
+        live.remove(runtime.id, runtime);
+    }
+
+    private SandboxRuntime loadOrCreate(String id, SandboxOptions options) {
+        Optional<SandboxRecord> existing = repo.find(id);
+        if (existing.isPresent()) {
+            Map<String, Secret> secrets = new LinkedHashMap<>(defaults.secrets());
+            secrets.putAll(options.secrets());
+            SandboxRuntime rt = new SandboxRuntime(existing.get(), secrets, containers, repo, clock, engineId);
+            if (rt.containerId() == null) {
+                rt.createContainer();
+            }
+            return rt;
+        }
+        SandboxRuntime.validateEnv(options.env());
+        SandboxSettings settings = SandboxSettings.resolve(defaults, options);
+        Map<String, String> env = new LinkedHashMap<>(defaults.env());
+        env.putAll(options.env());
+        Map<String, String> labels = new LinkedHashMap<>(defaults.labels());
+        labels.putAll(options.labels());
+        Map<String, Secret> secrets = new LinkedHashMap<>(defaults.secrets());
+        secrets.putAll(options.secrets());
+        long now = clock.millis();
+        SandboxRecord record = new SandboxRecord(id, null, options.image() != null ? options.image() : image,
+                SandboxStatus.RUNNING.name(), Json.write(env), Json.write(labels), Json.write(settings), 0, now, now);
+        if (!repo.insertIfAbsent(record)) {
+            record = repo.find(id).orElseThrow();
+        }
+        SandboxRuntime rt = new SandboxRuntime(record, secrets, containers, repo, clock, engineId);
+        if (rt.containerId() == null) {
+            try {
+                rt.createContainer();
+            } catch (SandboxException e) {
+                repo.delete(id);
+                throw e;
+            }
+        }
+        return rt;
+    }
+
+    private static void validateId(String id) {
+        if (id == null || id.isBlank() || id.length() > 200 || id.chars().anyMatch(ch -> ch < 0x20)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "'" + id
+                    + "' is not a sandbox id: use 1 to 200 printable characters.");
+        }
+    }
+}

@@ -1,0 +1,456 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.SandboxInfo;
+import dev.sandboxjobs.engine.SandboxStatus;
+import dev.sandboxjobs.engine.Secret;
+import dev.sandboxjobs.engine.internal.docker.Containers;
+import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.storage.sandbox.SandboxRecord;
+import dev.sandboxjobs.storage.sandbox.SandboxRepository;
+import dev.sandboxjobs.storage.sandbox.SessionRecord;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live state of one sandbox in this engine: its container, sessions and environment. Handles
+ * ({@code RealSandbox}, {@code RealSession}) are thin fronts over it.
+ *
+ * <p>A container that stopped (slept, or was killed from outside) is started again on the next
+ * call with its files; one that was removed from outside is replaced by a new, empty container
+ * under the same sandbox id. Background processes of an earlier container are reported KILLED.
+ */
+public final class SandboxRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxRuntime.class);
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String DEFAULT_CWD = "/workspace";
+
+    final String id;
+    final Containers containers;
+    final SandboxRepository repo;
+    final Clock clock;
+    final String engineId;
+    final SandboxSettings settings;
+    final String image;
+    final Map<String, String> labels;
+    final Instant createdAt;
+    private final Map<String, String> env;
+    private volatile Map<String, Secret> secrets;
+    private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile String containerId;
+    private volatile long generation;
+    private volatile SandboxStatus status;
+    private volatile long lastActivity;
+    private volatile long lastPersistedActivity;
+    private volatile boolean destroyed;
+    final ProcessOps processes;
+    private final Object internalLock = new Object();
+    private ShellSession internalShell;
+
+    SandboxRuntime(SandboxRecord record, Map<String, Secret> secrets, Containers containers, SandboxRepository repo,
+                   Clock clock, String engineId) {
+        this.id = record.id();
+        this.containers = containers;
+        this.repo = repo;
+        this.clock = clock;
+        this.engineId = engineId;
+        this.settings = Json.read(record.settingsJson(), SandboxSettings.class);
+        this.image = record.image();
+        this.labels = Json.readMap(record.labelsJson());
+        this.createdAt = Instant.ofEpochMilli(record.createdAt());
+        this.env = new LinkedHashMap<>(Json.readMap(record.envJson()));
+        this.secrets = Map.copyOf(secrets);
+        this.containerId = record.containerId();
+        this.generation = record.generation();
+        this.status = SandboxStatus.valueOf(record.status());
+        this.lastActivity = record.lastActivityAt();
+        this.lastPersistedActivity = record.lastActivityAt();
+        this.processes = new ProcessOps(this);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    void updateSecrets(Map<String, Secret> newSecrets) {
+        if (!newSecrets.isEmpty()) {
+            Map<String, Secret> merged = new LinkedHashMap<>(secrets);
+            merged.putAll(newSecrets);
+            secrets = Map.copyOf(merged);
+        }
+    }
+
+    // ----- the container
+
+    /** Creates the container of a sandbox whose row exists without one. */
+    synchronized void createContainer() {
+        Map<String, String> all = new LinkedHashMap<>(labels);
+        all.put(SandboxEngine.ENGINE_LABEL, engineId);
+        all.put(SandboxEngine.SANDBOX_LABEL, id);
+        String name = "sandbox-jobs-" + id.replaceAll("[^a-zA-Z0-9_.-]", "-")
+                .substring(0, Math.min(40, id.length())) + "-" + HexFormat.of().formatHex(randomBytes(4));
+        if (!Character.isLetterOrDigit(name.charAt(0))) {
+            name = "sj" + name;
+        }
+        String cid = containers.createAndStart(new Containers.Spec(name, image, all, settings.memoryBytes(),
+                settings.cpus(), settings.pidsLimit(), settings.network().name().toLowerCase()));
+        generation = generation + 1;
+        containerId = cid;
+        status = SandboxStatus.RUNNING;
+        repo.updateContainer(id, cid, status.name(), generation);
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** Starts the container if it sleeps or was stopped; replaces it if it was removed. */
+    synchronized void ensureRunning() {
+        checkUsable();
+        if (status == SandboxStatus.RUNNING && containerId != null) {
+            return;
+        }
+        recover();
+    }
+
+    /** Brings the container back after a call found it stopped or gone. */
+    synchronized void recover() {
+        checkUsable();
+        if (!repo.exists(id)) {
+            destroyed = true;
+            closeShells();
+            throw new SandboxException(ErrorCode.SANDBOX_NOT_FOUND, "Sandbox " + id
+                    + " no longer exists in the engine's database (destroyed by another engine?). "
+                    + "Get a new one with engine.getSandbox(id).");
+        }
+        InspectContainerResponse.ContainerState state = containerId == null ? null : containers.state(containerId);
+        closeShells();
+        if (state == null) {
+            if (containerId != null) {
+                LOG.warn("Container of sandbox {} was removed from outside; creating a new, empty one", id);
+            }
+            createContainer();
+            return;
+        }
+        if (!Boolean.TRUE.equals(state.getRunning())) {
+            try {
+                containers.start(containerId);
+            } catch (NotFoundException e) {
+                createContainer();
+                return;
+            }
+            generation = generation + 1;
+        }
+        status = SandboxStatus.RUNNING;
+        repo.updateContainer(id, containerId, status.name(), generation);
+    }
+
+    /** Stops and starts the container: the last resort when a runaway command cannot be killed. */
+    synchronized void restartContainer() {
+        checkUsable();
+        LOG.warn("Restarting the container of sandbox {}: a timed-out command could not be killed", id);
+        closeShells();
+        containers.stop(containerId);
+        recover();
+    }
+
+    /**
+     * Records activity now if a call is in flight, so that another engine on the same database
+     * does not put the sandbox to sleep in the middle of a long command.
+     */
+    void heartbeat() {
+        if (!destroyed && inFlight.get() > 0) {
+            long now = clock.millis();
+            lastActivity = now;
+            lastPersistedActivity = now;
+            repo.touch(id, now);
+        }
+    }
+
+    /** Stops the container if nothing ran for {@code sleepAfter}; returns whether it did. */
+    synchronized boolean sleepIfIdle(Instant now) {
+        if (destroyed || settings.keepAlive() || status != SandboxStatus.RUNNING || inFlight.get() > 0
+                || now.toEpochMilli() - lastActivity < settings.sleepAfterMillis()) {
+            return false;
+        }
+        closeShells();
+        if (containerId != null) {
+            containers.stop(containerId);
+        }
+        status = SandboxStatus.SLEEPING;
+        repo.updateStatus(id, status.name());
+        LOG.debug("Sandbox {} slept after {} ms idle", id, now.toEpochMilli() - lastActivity);
+        return true;
+    }
+
+    /** Removes the container and everything stored. Safe twice. */
+    synchronized void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        closeShells();
+        sessions.clear();
+        if (containerId != null) {
+            containers.remove(containerId);
+        }
+        repo.delete(id);
+    }
+
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Closes the sessions' shells and the engine's own shell. */
+    void closeShells() {
+        for (SessionState s : sessions.values()) {
+            s.closeShell();
+        }
+        synchronized (internalLock) {
+            if (internalShell != null) {
+                internalShell.close();
+                internalShell = null;
+            }
+        }
+    }
+
+    /**
+     * Runs an engine-internal program (argv, never a shell string) through the sandbox's own
+     * long-lived shell, which takes about a millisecond where a Docker exec takes tens. Falls back
+     * to a Docker exec when that shell cannot be used.
+     */
+    dev.sandboxjobs.engine.internal.docker.ExecOutput runInternal(List<String> argv, long maxBytes) {
+        synchronized (internalLock) {
+            try {
+                if (internalShell == null || !internalShell.isAlive()) {
+                    if (internalShell != null) {
+                        internalShell.close();
+                    }
+                    internalShell = new ShellSession(containers, containerId, List.of(), "/");
+                }
+                return internalShell.call(argv, maxBytes, java.time.Duration.ofMinutes(5));
+            } catch (ConflictException | NotFoundException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (internalShell != null) {
+                    internalShell.close();
+                    internalShell = null;
+                }
+                LOG.debug("The engine's shell in sandbox {} failed; using a Docker exec", id, e);
+            }
+        }
+        return containers.exec(containerId, argv, List.of(), null, maxBytes);
+    }
+
+    private void checkUsable() {
+        if (destroyed) {
+            throw new SandboxException(ErrorCode.SANDBOX_DESTROYED, "Sandbox " + id
+                    + " was destroyed. Get a new one with engine.getSandbox(id).");
+        }
+    }
+
+    /**
+     * Runs an operation against a running container: wakes it first, and if Docker says the
+     * container is not running (killed from outside) or gone, recovers once and retries.
+     */
+    <T> T call(Supplier<T> operation) {
+        checkUsable();
+        inFlight.incrementAndGet();
+        try {
+            touch();
+            ensureRunning();
+            try {
+                return operation.get();
+            } catch (ConflictException | NotFoundException e) {
+                if (!containerStopped()) {
+                    throw DockerErrors.error("Docker refused an operation on sandbox " + id, e);
+                }
+                recover();
+                return operation.get();
+            }
+        } finally {
+            inFlight.decrementAndGet();
+            touch();
+        }
+    }
+
+    /** Whether the container is no longer running (checked against Docker). */
+    boolean containerStopped() {
+        InspectContainerResponse.ContainerState state = containerId == null ? null : containers.state(containerId);
+        return state == null || !Boolean.TRUE.equals(state.getRunning());
+    }
+
+    /**
+     * When the container stopped, if it is seen stopped within {@code wait} (after a shell died by
+     * a signal, Docker may report the container running for a moment); {@code Instant.MIN} if it
+     * is gone or the time is unknown, null if it still runs.
+     */
+    Instant stoppedAt(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            InspectContainerResponse.ContainerState state = containerId == null ? null : containers.state(containerId);
+            if (state == null) {
+                return Instant.MIN;
+            }
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                try {
+                    return Instant.parse(state.getFinishedAt());
+                } catch (RuntimeException e) {
+                    return Instant.MIN;
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private void touch() {
+        long now = clock.millis();
+        lastActivity = now;
+        if (now - lastPersistedActivity >= 1000) {
+            lastPersistedActivity = now;
+            try {
+                repo.touch(id, now);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not record activity of sandbox {}", id, e);
+            }
+        }
+    }
+
+    SandboxInfo info() {
+        checkUsable();
+        return new SandboxInfo(id, status, image, containerId, labels, createdAt, Instant.ofEpochMilli(lastActivity));
+    }
+
+    // ----- environment
+
+    /** The sandbox's variables and secrets (secrets resolved now), under a session's variables. */
+    List<String> execEnv(Map<String, String> sessionEnv, Map<String, String> extra) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        synchronized (env) {
+            merged.putAll(env);
+        }
+        secrets.forEach((k, v) -> merged.put(k, v.reveal()));
+        merged.putAll(sessionEnv);
+        merged.putAll(extra);
+        List<String> list = new ArrayList<>(merged.size());
+        merged.forEach((k, v) -> list.add(k + "=" + v));
+        return list;
+    }
+
+    void setEnvVars(Map<String, String> vars) {
+        validateEnv(vars);
+        synchronized (env) {
+            env.putAll(vars);
+            repo.updateEnv(id, Json.write(env));
+        }
+        for (SessionState s : sessions.values()) {
+            s.sandboxEnvChanged(vars);
+        }
+    }
+
+    static void validateEnv(Map<String, String> vars) {
+        vars.forEach((k, v) -> {
+            if (k == null || !ENV_NAME.matcher(k).matches()) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "'" + k
+                        + "' is not a valid environment variable name: use letters, digits and _, not starting with a digit.");
+            }
+            if (v == null || v.indexOf('\0') >= 0) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The value of " + k
+                        + " is null or contains a NUL byte, which environment variables cannot hold.");
+            }
+        });
+    }
+
+    // ----- sessions
+
+    SessionState session(String sessionId) {
+        checkUsable();
+        SessionState s = sessions.get(sessionId);
+        if (s != null) {
+            return s;
+        }
+        if (Sandboxes.DEFAULT_SESSION.equals(sessionId)) {
+            repo.insertSession(new SessionRecord(id, sessionId, "{}", DEFAULT_CWD, clock.millis()));
+        }
+        SessionRecord rec = repo.findSession(id, sessionId).orElseThrow(() -> new SandboxException(
+                ErrorCode.SESSION_NOT_FOUND, "Sandbox " + id + " has no session '" + sessionId
+                + "'. Create it with createSession, or list them with listSessions."));
+        return sessions.computeIfAbsent(sessionId, k -> new SessionState(this, rec.id(), Json.readMap(rec.envJson()), rec.cwd()));
+    }
+
+    SessionState createSession(String sessionId, Map<String, String> sessionEnv, String cwd) {
+        checkUsable();
+        validateEnv(sessionEnv);
+        String sid = sessionId != null ? sessionId : "session-" + HexFormat.of().formatHex(randomBytes(6));
+        if (sid.isBlank() || sid.indexOf('\0') >= 0) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A session id must not be blank or contain NUL.");
+        }
+        String dir = cwd == null ? DEFAULT_CWD : PosixPaths.resolve(cwd, DEFAULT_CWD);
+        if (Sandboxes.DEFAULT_SESSION.equals(sid) || !repo.insertSession(new SessionRecord(id, sid, Json.write(sessionEnv), dir, clock.millis()))) {
+            throw new SandboxException(ErrorCode.SESSION_EXISTS, "Sandbox " + id + " already has a session '" + sid
+                    + "'. Use getSession to resume it, or choose another id.");
+        }
+        return session(sid);
+    }
+
+    List<String> listSessions() {
+        checkUsable();
+        session(Sandboxes.DEFAULT_SESSION);
+        return repo.listSessions(id).stream().map(SessionRecord::id).toList();
+    }
+
+    void deleteSession(String sessionId) {
+        checkUsable();
+        if (Sandboxes.DEFAULT_SESSION.equals(sessionId)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The default session cannot be deleted; destroy the sandbox instead.");
+        }
+        SessionState s = sessions.remove(sessionId);
+        if (s != null) {
+            s.closeShell();
+        }
+        if (!repo.deleteSession(id, sessionId) && s == null) {
+            throw new SandboxException(ErrorCode.SESSION_NOT_FOUND, "Sandbox " + id + " has no session '" + sessionId + "'.");
+        }
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

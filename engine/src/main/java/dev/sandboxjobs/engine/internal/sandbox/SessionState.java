@@ -1,0 +1,180 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.ExecOptions;
+import dev.sandboxjobs.engine.ExecResult;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.StreamType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A session of a sandbox: its stored environment and directory, and its shell while one runs.
+ * Calls are serialized by a fair lock; different sessions have different locks.
+ */
+final class SessionState {
+    private final SandboxRuntime sandbox;
+    final String id;
+    private final Map<String, String> env;
+    private volatile String cwd;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private volatile ShellSession shell;
+
+    SessionState(SandboxRuntime sandbox, String id, Map<String, String> env, String cwd) {
+        this.sandbox = sandbox;
+        this.id = id;
+        this.env = new LinkedHashMap<>(env);
+        this.cwd = cwd;
+    }
+
+    String cwd() {
+        return cwd;
+    }
+
+    /** The session's own variables. */
+    Map<String, String> env() {
+        synchronized (env) {
+            return new LinkedHashMap<>(env);
+        }
+    }
+
+    ExecResult exec(String command, ExecOptions options) {
+        if (command == null) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The command is null.");
+        }
+        if (command.indexOf('\0') >= 0) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The command contains a NUL byte; shell commands cannot hold one.");
+        }
+        SandboxRuntime.validateEnv(options.env());
+        if (options.timeout() != null && (options.timeout().isNegative() || options.timeout().isZero())) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The timeout must be positive.");
+        }
+        String dir = options.cwd() == null ? null : PosixPaths.resolve(options.cwd(), cwd);
+        long max = options.maxOutputBytes() != null ? options.maxOutputBytes() : sandbox.settings.maxOutputBytes();
+        return sandbox.call(() -> {
+            lock.lock();
+            try {
+                return runLocked(command, options, dir, max, true);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private ExecResult runLocked(String command, ExecOptions options, String dir, long max, boolean mayRetry) {
+        ShellSession sh = shell();
+        OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), max);
+        OutputSink err = new OutputSink(StreamType.STDERR, options.onOutput(), max);
+        long start = System.nanoTime();
+        Instant sentAt = Instant.now();
+        ShellSession.Outcome outcome;
+        try {
+            outcome = sh.run(command, options.env(), dir, out, err, options.timeout());
+        } catch (SandboxException e) {
+            if (sh.killFailed()) {
+                sandbox.restartContainer();
+            }
+            throw e;
+        } finally {
+            if (!sh.isAlive()) {
+                closeShell();
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (outcome.shellExited()) {
+            closeShell();
+            boolean signalled = outcome.exitCode() < 0 || outcome.exitCode() >= 128;
+            Instant stopped = signalled ? sandbox.stoppedAt(Duration.ofSeconds(2)) : (sandbox.containerStopped() ? Instant.MIN : null);
+            if (stopped != null) {
+                sandbox.recover();
+                // the container had already stopped when the command was sent: it never ran, run it now
+                if (mayRetry && (outcome.exitCode() < 0 || !stopped.isAfter(sentAt))) {
+                    return runLocked(command, options, dir, max, false);
+                }
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The container of sandbox " + sandbox.id
+                        + " stopped while the command ran (killed from outside?). It was restarted with its files; "
+                        + "run the command again.");
+            }
+        } else if (outcome.cwd() != null && !outcome.cwd().equals(cwd)) {
+            cwd = outcome.cwd();
+            sandbox.repo.updateSessionCwd(sandbox.id, id, cwd);
+        }
+        String stdout = out.finish();
+        String stderr = err.finish();
+        return new ExecResult(outcome.exitCode() == 0, outcome.exitCode(), stdout, stderr, command, took,
+                out.truncated(), err.truncated());
+    }
+
+    void setEnvVars(Map<String, String> vars) {
+        SandboxRuntime.validateEnv(vars);
+        synchronized (env) {
+            env.putAll(vars);
+            sandbox.repo.updateSessionEnv(sandbox.id, id, Json.write(env));
+        }
+        pushToShell(vars);
+    }
+
+    /** The sandbox's variables changed: export those this session does not override. */
+    void sandboxEnvChanged(Map<String, String> vars) {
+        Map<String, String> visible = new LinkedHashMap<>(vars);
+        synchronized (env) {
+            visible.keySet().removeAll(env.keySet());
+        }
+        if (!visible.isEmpty()) {
+            pushToShell(visible);
+        }
+    }
+
+    private void pushToShell(Map<String, String> vars) {
+        lock.lock();
+        try {
+            if (shell != null && shell.isAlive()) {
+                try {
+                    shell.setEnv(vars);
+                } catch (RuntimeException e) {
+                    closeShell();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} while holding this session's lock (file operations resolve paths with a stable cwd). */
+    <T> T withLock(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ShellSession shell() {
+        if (shell == null || !shell.isAlive()) {
+            closeShell();
+            // Docker's Conflict/NotFound (container stopped or gone) propagate to SandboxRuntime.call, which recovers
+            shell = new ShellSession(sandbox.containers, sandbox.containerId(), sandbox.execEnv(env(), Map.of()), cwd);
+        }
+        return shell;
+    }
+
+    /** Kills what the running command started (the consumer of a stream went away). */
+    void interruptCurrent() {
+        ShellSession s = shell;
+        if (s != null) {
+            s.killChildren(false);
+        }
+    }
+
+    void closeShell() {
+        ShellSession s = shell;
+        shell = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+}
