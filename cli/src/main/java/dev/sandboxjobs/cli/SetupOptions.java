@@ -23,7 +23,7 @@ final class SetupOptions {
             description = "Base of the runtime image (default: debian:bookworm-slim if present or pullable, else a Debian base made with debootstrap).")
     String baseImage;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the database lives (default: SANDBOX_JOBS_DATA_DIR, else ./.data).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the database lives (default: SANDBOX_JOBS_DATA_DIR, else ~/.sandbox-jobs).")
     Path dataDir;
 
     Setup.Builder builder(PrintWriter progress) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -127,6 +128,22 @@ public final class SandboxEngine implements AutoCloseable {
     }
 
     /** Builds a {@link SandboxEngine}; every setting is optional. */
+    /** The environment variable that moves the default data directory. */
+    public static final String DATA_DIR_ENV = "SANDBOX_JOBS_DATA_DIR";
+
+    /**
+     * The data directory used when none is given: {@code SANDBOX_JOBS_DATA_DIR} when set, else
+     * {@code ~/.sandbox-jobs}. The library, the command line and setup all use this rule, so they
+     * share one database by default.
+     */
+    public static Path defaultDataDirectory(Map<String, String> environment) {
+        String fromEnv = environment.get(DATA_DIR_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv).toAbsolutePath().normalize();
+        }
+        return Path.of(System.getProperty("user.home"), ".sandbox-jobs");
+    }
+
     public static final class Builder {
         private Path dataDirectory;
         private Path databaseFile;
@@ -139,7 +156,7 @@ public final class SandboxEngine implements AutoCloseable {
 
         private Builder() {}
 
-        /** Where the engine keeps its database (default {@code ~/.sandbox-jobs}). */
+        /** Where the engine keeps its database (default {@link SandboxEngine#defaultDataDirectory}). */
         public Builder dataDirectory(Path value) { dataDirectory = value; return this; }
 
         /** The SQLite database file (default {@code sandbox-jobs.db} in the data directory). */
@@ -167,7 +184,7 @@ public final class SandboxEngine implements AutoCloseable {
          * @throws SandboxException {@link ErrorCode#DOCKER_UNAVAILABLE} naming the host it tried
          */
         public SandboxEngine build() {
-            Path dir = dataDirectory != null ? dataDirectory : Path.of(System.getProperty("user.home"), ".sandbox-jobs");
+            Path dir = dataDirectory != null ? dataDirectory : defaultDataDirectory(System.getenv());
             Path dbFile = databaseFile != null ? databaseFile : dir.resolve(DATABASE_FILE_NAME);
             EngineConfig config = new EngineConfig(dbFile, database, dockerHost,
                     image != null ? image : defaultImage(), defaults, clock, maintenanceInterval);

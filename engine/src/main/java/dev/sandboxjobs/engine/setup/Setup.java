@@ -39,8 +39,8 @@ import java.util.function.Consumer;
 public final class Setup {
     /** The database file's name inside the data directory. */
     public static final String DATABASE_FILE = "sandbox-jobs.db";
-    /** Environment variable naming the data directory (default: {@code .data} in the working directory). */
-    public static final String DATA_DIR_ENV = "SANDBOX_JOBS_DATA_DIR";
+    /** Environment variable naming the data directory (default: {@code ~/.sandbox-jobs}). */
+    public static final String DATA_DIR_ENV = dev.sandboxjobs.engine.SandboxEngine.DATA_DIR_ENV;
 
     private final SetupRunner.Options options;
 
@@ -123,7 +123,7 @@ public final class Setup {
             return this;
         }
 
-        /** Where the embedded database lives; default {@code SANDBOX_JOBS_DATA_DIR}, else {@code ./.data}. */
+        /** Where the embedded database lives; default {@code SANDBOX_JOBS_DATA_DIR}, else {@code ~/.sandbox-jobs}. */
         public Builder dataDirectory(Path directory) {
             this.dataDirectory = directory;
             return this;
@@ -159,8 +159,7 @@ public final class Setup {
             var certificates = CaCertificates.collect(hostCaCertificates ? hostCaDirectory : null,
                     environment.get(CaCertificates.ENV_VARIABLE), caCertificates);
             Path data = dataDirectory != null ? dataDirectory
-                    : environment.get(DATA_DIR_ENV) != null && !environment.get(DATA_DIR_ENV).isBlank()
-                            ? Path.of(environment.get(DATA_DIR_ENV)) : Path.of(".data");
+                    : dev.sandboxjobs.engine.SandboxEngine.defaultDataDirectory(environment);
             String repository = imageRepository == null || imageRepository.isBlank() ? RuntimeImage.repository() : imageRepository;
             return new Setup(new SetupRunner.Options(dockerHost, baseImage, certificates, rebuild, installDocker,
                     data.toAbsolutePath().normalize().resolve(DATABASE_FILE), repository, RuntimeImage.version(),
