@@ -1,0 +1,48 @@
+package dev.sandboxjobs.engine;
+
+/**
+ * The stable code of a {@link SandboxException}. Codes are part of the API: callers branch on
+ * them, so a code is never renamed or reused for a different fault.
+ */
+public enum ErrorCode {
+    /** A file or directory does not exist. */
+    FILE_NOT_FOUND,
+    /** A directory was found where a file was expected. */
+    IS_A_DIRECTORY,
+    /** A file was found where a directory was expected. */
+    NOT_A_DIRECTORY,
+    /** The parent directory of a path to create does not exist. */
+    PARENT_NOT_FOUND,
+    /** A path is empty or contains a NUL byte. */
+    INVALID_PATH,
+    /** No session with that id exists in the sandbox. */
+    SESSION_NOT_FOUND,
+    /** A session with that id already exists. */
+    SESSION_EXISTS,
+    /** No background process with that id exists in the sandbox. */
+    PROCESS_NOT_FOUND,
+    /** A command ran longer than its timeout; its process tree was killed. */
+    COMMAND_TIMEOUT,
+    /** No sandbox with that id is known to the engine's database. */
+    SANDBOX_NOT_FOUND,
+    /** The sandbox was destroyed; get a new one from the engine. */
+    SANDBOX_DESTROYED,
+    /** The handle or engine was closed. */
+    CLOSED,
+    /** The Docker daemon did not answer; the message names where the engine looked. */
+    DOCKER_UNAVAILABLE,
+    /** The sandbox image does not exist on the Docker engine; run {@code ./sandbox-jobs setup}. */
+    IMAGE_MISSING,
+    /** {@code git clone} or checkout failed; credentials never appear in the message. */
+    GIT_CHECKOUT_FAILED,
+    /** An argument was malformed (a bad environment variable name, a negative size...). */
+    INVALID_ARGUMENT,
+    /** A port was used that is not exposed (reserved for the ports API). */
+    PORT_NOT_EXPOSED,
+    /** Docker or the container failed in a way no other code describes. */
+    SANDBOX_ERROR,
+    /** No code context with that id exists in the sandbox; create one with createCodeContext. */
+    CONTEXT_NOT_FOUND,
+    /** A code interpreter executor could not be started or stopped answering. */
+    INTERPRETER_UNAVAILABLE
+}
