@@ -36,6 +36,11 @@ public final class RuntimeContainer implements AutoCloseable {
 
     /** Starts {@code cmd} (default: sleep forever) in a fresh container of the runtime image. */
     public static RuntimeContainer start(String purpose, String... cmd) {
+        return start(purpose, Map.of(), cmd);
+    }
+
+    /** Starts {@code cmd} with extra environment variables. */
+    public static RuntimeContainer start(String purpose, Map<String, String> env, String... cmd) {
         DockerClient docker = DockerClients.connect(DockerClients.resolveHost(null, System.getenv("DOCKER_HOST"))).client();
         try {
             docker.inspectImageCmd(IMAGE).exec();
@@ -46,6 +51,7 @@ public final class RuntimeContainer implements AutoCloseable {
         Path helpers = helpersDir();
         CreateContainerResponse created = docker.createContainerCmd(IMAGE)
                 .withLabels(Map.of(LABEL, purpose))
+                .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withCmd(cmd.length == 0 ? new String[] {"sleep", "infinity"} : cmd)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withBinds(new Bind(helpers.toString(), new Volume("/opt/sandbox-jobs/interpreter"), AccessMode.ro))
