@@ -4,19 +4,43 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The parts of a preview host name {@code {port}-{sandboxId}-{token}.{suffix}}. Parsing is
- * unambiguous although sandbox ids may contain dashes: the port is the digits before the first
- * dash, the token is the fixed-length tail after the last dash, the sandbox id is what lies
- * between. Host names are case-insensitive, so the sandbox id comes back lower-cased.
+ * The parts of a preview host name {@code {port}-{label}-{token}.{suffix}}, where {@code label}
+ * is the sandbox id made host-safe ({@link #labelOf}). Parsing is unambiguous although labels
+ * contain dashes: the port is the digits before the first dash, the token is the fixed-length
+ * tail after the last dash, the label is what lies between. The whole first label stays within
+ * DNS's 63 characters (5 + 1 + 30 + 1 + 26), so browsers accept it.
  *
  * @param port the sandbox port
- * @param sandboxId the sandbox id, lower case
+ * @param label the sandbox's host label
  * @param token the preview token
  */
-public record PreviewHost(int port, String sandboxId, String token) {
+public record PreviewHost(int port, String label, String token) {
+    /** Longest host label of a sandbox id. */
+    public static final int MAX_LABEL = 30;
+
+    /**
+     * The host-safe form of a sandbox id: lower case, runs of anything but letters, digits and
+     * dashes become one dash, no dash at either end, at most {@value #MAX_LABEL} characters.
+     * Distinct ids may share a label; the token tells them apart.
+     */
+    public static String labelOf(String sandboxId) {
+        String label = sandboxId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("-{2,}", "-");
+        label = label.replaceAll("^-+", "");
+        if (label.length() > MAX_LABEL) {
+            label = label.substring(0, MAX_LABEL);
+        }
+        label = label.replaceAll("-+$", "");
+        return label.isEmpty() ? "sandbox" : label;
+    }
+
+    /** The host of a sandbox port. */
+    public static PreviewHost of(int port, String sandboxId, String token) {
+        return new PreviewHost(port, labelOf(sandboxId), token);
+    }
+
     /** Formats the host name (without the proxy's port). */
     public String hostName(String suffix) {
-        return port + "-" + sandboxId.toLowerCase(Locale.ROOT) + "-" + token + "." + suffix;
+        return port + "-" + label + "-" + token + "." + suffix;
     }
 
     /** The preview URL for this host on a proxy listening on {@code proxyPort}. */
@@ -58,10 +82,10 @@ public record PreviewHost(int port, String sandboxId, String token) {
         }
         int port = Integer.parseInt(portText);
         String token = label.substring(tokenStart);
-        String sandboxId = label.substring(firstDash + 1, tokenStart - 1);
-        if (port < 1 || port > 65535 || !PreviewTokens.isWellFormed(token) || sandboxId.isEmpty()) {
+        String sandboxLabel = label.substring(firstDash + 1, tokenStart - 1);
+        if (port < 1 || port > 65535 || !PreviewTokens.isWellFormed(token) || sandboxLabel.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PreviewHost(port, sandboxId, token));
+        return Optional.of(new PreviewHost(port, sandboxLabel, token));
     }
 }

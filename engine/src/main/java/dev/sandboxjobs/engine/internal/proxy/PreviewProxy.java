@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The preview-URL reverse proxy: routes {@code http://{port}-{sandboxId}-{token}.{suffix}:{proxyPort}/}
+ * The preview-URL reverse proxy: routes {@code http://{port}-{label}-{token}.{suffix}:{proxyPort}/}
  * to port {@code port} of the sandbox's container.
  *
  * <p>How a connection is handled: the proxy reads one request head, checks the host name, the
@@ -107,7 +107,7 @@ public final class PreviewProxy implements AutoCloseable {
 
     /** The preview URL of a sandbox port; starts the proxy if it is not running. */
     public String urlFor(String sandboxId, int port, String token) {
-        return new PreviewHost(port, sandboxId, token).url(options.hostSuffix(), start());
+        return PreviewHost.of(port, sandboxId, token).url(options.hostSuffix(), start());
     }
 
     private void acceptLoop() {
@@ -192,35 +192,39 @@ public final class PreviewProxy implements AutoCloseable {
                 return;
             }
             PreviewHost host = parsed.get();
-            Optional<PreviewTarget> found = targets.lookup(host.sandboxId());
-            if (found.isEmpty() || !PreviewTokens.matches(found.get().token(), host.token())) {
+            PreviewTarget sandbox = null;
+            for (PreviewTarget candidate : targets.lookup(host.label())) {
+                if (PreviewTokens.matches(candidate.token(), host.token())) {
+                    sandbox = candidate;
+                }
+            }
+            if (sandbox == null) {
                 sendError(clientOut, 404, "Not found", "NOT_FOUND", "No preview at this address. The URL is wrong or "
                         + "incomplete (it must carry the token returned by exposePort), or the sandbox no longer exists.");
                 return;
             }
-            PreviewTarget sandbox = found.get();
             if (sandbox.state() == PreviewTarget.State.GONE) {
                 sendError(clientOut, 410, "Sandbox destroyed", ErrorCode.SANDBOX_DESTROYED.name(), "Sandbox "
-                        + host.sandboxId() + " has been destroyed, and its preview URLs with it.");
+                        + sandbox.sandboxId() + " has been destroyed, and its preview URLs with it.");
                 return;
             }
             if (!sandbox.exposedPorts().contains(host.port())) {
                 sendError(clientOut, 404, "Port not exposed", ErrorCode.PORT_NOT_EXPOSED.name(), "Port " + host.port()
-                        + " of sandbox " + host.sandboxId() + " is not exposed. Call sandbox.exposePort(" + host.port()
+                        + " of sandbox " + sandbox.sandboxId() + " is not exposed. Call sandbox.exposePort(" + host.port()
                         + ") first; exposed ports: " + sandbox.exposedPorts() + ".");
                 return;
             }
             if (sandbox.state() == PreviewTarget.State.SLEEPING) {
-                Optional<PreviewTarget> woken = wake(host.sandboxId());
+                Optional<PreviewTarget> woken = wake(sandbox.sandboxId());
                 if (woken.isEmpty() || woken.get().state() != PreviewTarget.State.RUNNING || woken.get().address() == null) {
-                    sendError(clientOut, 503, "Sandbox asleep", "SANDBOX_ASLEEP", "Sandbox " + host.sandboxId()
+                    sendError(clientOut, 503, "Sandbox asleep", "SANDBOX_ASLEEP", "Sandbox " + sandbox.sandboxId()
                             + " is asleep and could not be woken. Retry, or wake it with engine.getSandbox(id).");
                     return;
                 }
                 sandbox = woken.get();
             }
             if (sandbox.address() == null) {
-                sendError(clientOut, 503, "Sandbox not running", "SANDBOX_NOT_RUNNING", "Sandbox " + host.sandboxId()
+                sendError(clientOut, 503, "Sandbox not running", "SANDBOX_NOT_RUNNING", "Sandbox " + sandbox.sandboxId()
                         + " has no network address right now. Retry shortly.");
                 return;
             }
@@ -230,12 +234,12 @@ public final class PreviewProxy implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(sandbox.address(), host.port()), CONNECT_TIMEOUT_MS);
             } catch (ConnectException | NoRouteToHostException e) {
                 sendError(clientOut, 502, "Service not listening", "SERVICE_NOT_LISTENING", "Nothing is listening on port "
-                        + host.port() + " in sandbox " + host.sandboxId() + ". Start the service, and make it listen on "
+                        + host.port() + " in sandbox " + sandbox.sandboxId() + ". Start the service, and make it listen on "
                         + "0.0.0.0 (not 127.0.0.1) so that it is reachable from outside the container.");
                 return;
             } catch (SocketTimeoutException e) {
                 sendError(clientOut, 504, "Sandbox not answering", "SERVICE_TIMEOUT", "Port " + host.port()
-                        + " of sandbox " + host.sandboxId() + " did not accept a connection within "
+                        + " of sandbox " + sandbox.sandboxId() + " did not accept a connection within "
                         + CONNECT_TIMEOUT_MS + " ms.");
                 return;
             }

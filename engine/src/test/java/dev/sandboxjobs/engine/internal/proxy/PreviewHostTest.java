@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxjobs.engine.PreviewOptions;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class PreviewHostTest {
     @Test
     void formattingAndParsingAreInverse() {
         String token = PreviewTokens.newToken();
-        PreviewHost original = new PreviewHost(3001, "a-b-c", token);
+        PreviewHost original = PreviewHost.of(3001, "a-b-c", token);
 
         assertThat(PreviewHost.parse(original.hostName("localhost") + ":80", "localhost")).contains(original);
         assertThat(original.url("localhost", 8123)).isEqualTo("http://3001-a-b-c-" + token + ".localhost:8123/");
@@ -46,6 +47,19 @@ class PreviewHostTest {
     }
 
     @Test
+    void anySandboxIdBecomesAHostSafeLabelThatFitsADnsLabel() {
+        assertThat(PreviewHost.labelOf("My_Sandbox.v2")).isEqualTo("my-sandbox-v2");
+        assertThat(PreviewHost.labelOf("--weird  id--")).isEqualTo("weird-id");
+        assertThat(PreviewHost.labelOf("***")).isEqualTo("sandbox");
+        String longId = "a-very-long-sandbox-identifier-that-goes-on-and-on";
+        String label = PreviewHost.labelOf(longId);
+        assertThat(label).hasSizeLessThanOrEqualTo(PreviewHost.MAX_LABEL).doesNotEndWith("-");
+        assertThat(PreviewHost.of(65535, longId, TOKEN).hostName("localhost").indexOf('.')).isLessThanOrEqualTo(63);
+        assertThat(PreviewHost.parse(PreviewHost.of(8000, "My_Sandbox.v2", TOKEN).hostName("localhost"), "localhost"))
+                .contains(new PreviewHost(8000, "my-sandbox-v2", TOKEN));
+    }
+
+    @Test
     void tokensAreLongRandomAndComparedExactly() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
@@ -61,7 +75,7 @@ class PreviewHostTest {
 
     @Test
     void theProxyIsOffUntilFirstUsedAndClosesTwice() {
-        PreviewProxy proxy = new PreviewProxy(PreviewOptions.defaults(), sandboxId -> Optional.empty());
+        PreviewProxy proxy = new PreviewProxy(PreviewOptions.defaults(), label -> List.of());
         assertThat(proxy.isRunning()).isFalse();
 
         String url = proxy.urlFor("sb", 8000, TOKEN);

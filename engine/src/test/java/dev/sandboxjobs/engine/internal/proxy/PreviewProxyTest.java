@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,11 +64,12 @@ class PreviewProxyTest {
                         + " && exec node -e \"$SERVERS_JS\"");
         token = PreviewTokens.newToken();
         address = awaitListening(container.ipAddress(), 8000, 8080);
-        registry.put(SANDBOX, new PreviewTarget(token, PreviewTarget.State.RUNNING, address, Set.of(8000, 8080, 8999)));
+        registry.put(SANDBOX, new PreviewTarget(SANDBOX, token, PreviewTarget.State.RUNNING, address, Set.of(8000, 8080, 8999)));
         proxy = new PreviewProxy(PreviewOptions.defaults(), new PreviewTargets() {
             @Override
-            public Optional<PreviewTarget> lookup(String sandboxId) {
-                return Optional.ofNullable(registry.get(sandboxId));
+            public List<PreviewTarget> lookup(String hostLabel) {
+                PreviewTarget target = registry.get(hostLabel);
+                return target == null ? List.of() : List.of(target);
             }
 
             @Override
@@ -76,7 +78,7 @@ class PreviewProxyTest {
                 container.docker().startContainerCmd(container.id()).exec();
                 PreviewTarget old = registry.get(sandboxId);
                 address = awaitListening(container.ipAddress(), 8000, 8080);
-                PreviewTarget woken = new PreviewTarget(old.token(), PreviewTarget.State.RUNNING, address, old.exposedPorts());
+                PreviewTarget woken = new PreviewTarget(SANDBOX, old.token(), PreviewTarget.State.RUNNING, address, old.exposedPorts());
                 registry.put(sandboxId, woken);
                 return Optional.of(woken);
             }
@@ -97,7 +99,7 @@ class PreviewProxyTest {
 
     @BeforeEach
     void sandboxIsRunningWithItsPortsExposed() {
-        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(token, PreviewTarget.State.RUNNING, address,
+        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(SANDBOX, token, PreviewTarget.State.RUNNING, address,
                 Set.of(8000, 8080, 8999)));
     }
 
@@ -265,7 +267,7 @@ class PreviewProxyTest {
         HttpResponse<String> noToken = get("8000-" + SANDBOX + ".localhost:" + proxyPort, "/hello.txt");
         HttpResponse<String> unknownSandbox = get(host(8000, "no-such-sandbox", token), "/hello.txt");
 
-        for (HttpResponse<String> response : java.util.List.of(wrongToken, noToken, unknownSandbox)) {
+        for (HttpResponse<String> response : List.of(wrongToken, noToken, unknownSandbox)) {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.body()).doesNotContain("hello-from-sandbox").doesNotContain(token);
         }
@@ -293,7 +295,7 @@ class PreviewProxyTest {
 
     @Test
     void aDestroyedSandboxGets410() throws Exception {
-        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(token, PreviewTarget.State.GONE, null, t.exposedPorts()));
+        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(SANDBOX, token, PreviewTarget.State.GONE, null, t.exposedPorts()));
 
         HttpResponse<String> response = get(host(8000, SANDBOX, token), "/hello.txt");
 
@@ -305,7 +307,7 @@ class PreviewProxyTest {
     @Test
     void aRequestWakesASleepingSandbox() throws Exception {
         container.docker().stopContainerCmd(container.id()).withTimeout(1).exec();
-        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(token, PreviewTarget.State.SLEEPING, null, t.exposedPorts()));
+        registry.computeIfPresent(SANDBOX, (id, t) -> new PreviewTarget(SANDBOX, token, PreviewTarget.State.SLEEPING, null, t.exposedPorts()));
         int before = wakes.get();
 
         HttpResponse<String> response = get(host(8000, SANDBOX, token), "/hello.txt");
