@@ -37,13 +37,39 @@ _write_lock = threading.Lock()
 _current_id = None  # id of the request being executed, None between requests
 
 
+_main_ident = threading.get_ident()
+_emitting = False  # main thread is writing a protocol line: an interrupt must wait
+_deferred_interrupt = False
+
+
 def emit(event):
+    global _emitting, _deferred_interrupt
     line = (json.dumps(event, ensure_ascii=False, default=str) + "\n").encode("utf-8", "replace")
+    on_main = threading.get_ident() == _main_ident
     with _write_lock:
-        view = memoryview(line)
-        while view:
-            written = os.write(_proto_out, view)
-            view = view[written:]
+        if on_main:
+            _emitting = True
+        try:
+            view = memoryview(line)
+            while view:
+                written = os.write(_proto_out, view)
+                view = view[written:]
+        finally:
+            if on_main:
+                _emitting = False
+    if on_main and _deferred_interrupt:
+        _deferred_interrupt = False
+        if _running:
+            raise KeyboardInterrupt
+
+
+def _on_sigint(signum, frame):
+    """Raises KeyboardInterrupt, but never in the middle of a protocol line."""
+    global _deferred_interrupt
+    if _emitting:
+        _deferred_interrupt = True
+        return
+    raise KeyboardInterrupt
 
 
 def diag(message):
@@ -439,7 +465,7 @@ def execute(request):
     request_id = request.get("id")
     code = request.get("code", "")
     timeout_ms = request.get("timeout")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _on_sigint)
     _current_id = request_id
     _pending_error = None
     _interrupted_by = None
@@ -494,6 +520,7 @@ def configure(request):
 
 
 def main():
+    signal.signal(signal.SIGINT, _on_sigint)
     threading.Thread(target=_read_requests, name="requests", daemon=True).start()
     emit({"type": "ready", "language": LANGUAGE, "protocol": PROTOCOL_VERSION, "pid": os.getpid(),
           "version": sys.version.split()[0]})

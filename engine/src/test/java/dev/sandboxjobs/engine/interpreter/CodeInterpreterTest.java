@@ -236,6 +236,19 @@ class CodeInterpreterTest {
     }
 
     @Test
+    void aTimeoutInTheMiddleOfAFloodOfOutputLeavesTheProtocolIntact() {
+        CodeContext ctx = python();
+
+        Execution flood = interpreter.runCode("while True:\n    print('y' * 2000)",
+                RunCodeOptions.builder().context(ctx).timeout(Duration.ofMillis(1000)).build());
+        Execution after = run(ctx, "21 * 2");
+
+        assertThat(flood.error().name()).isEqualTo("TimeoutError");
+        assertThat(flood.logs().stdout()).isNotEmpty().allMatch(line -> line.matches("y*") || line.startsWith("[output truncated"));
+        assertThat(after.text()).isEqualTo("42");
+    }
+
+    @Test
     void codeThatSwallowsTheInterruptIsKilledAndTheRestartIsReported() {
         CodeContext ctx = python();
         run(ctx, "lost = True");
