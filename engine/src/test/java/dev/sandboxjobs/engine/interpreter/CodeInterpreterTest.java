@@ -347,6 +347,26 @@ class CodeInterpreterTest {
     }
 
     @Test
+    void aContextWhoseInterpreterWasKilledSaysItWasRestarted() throws Exception {
+        CodeContext ctx = python();
+        String pid = run(ctx, "import os; value = 1; os.getpid()").text();
+
+        container.exec("kill", "-9", pid);
+        Thread.sleep(1000); // usually lets the engine notice before the next run; both orders must say so
+        Execution first = run(ctx, "'value' in dir()");
+        Execution second = run(ctx, "'value' in dir()");
+
+        boolean reportedAsError = first.error() != null && first.error().name().equals("ExecutorExited");
+        boolean reportedAsNotice = String.join("\n", first.logs().stderr()).contains("was restarted");
+        assertThat(reportedAsError || reportedAsNotice).as("the first run after the kill says the state is gone: %s", first).isTrue();
+        if (reportedAsNotice) {
+            assertThat(first.text()).isEqualTo("False");
+        }
+        assertThat(second.text()).isEqualTo("False");
+        assertThat(second.logs().stderr()).isEmpty();
+    }
+
+    @Test
     void anExecutorIsKeptWarmForEachPrewarmedLanguage() throws Exception {
         String processes = "";
         for (int i = 0; i < 100 && !(processes.contains("python_executor") && processes.contains("javascript_executor")); i++) {

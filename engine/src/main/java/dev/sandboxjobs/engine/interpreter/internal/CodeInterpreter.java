@@ -231,17 +231,23 @@ public final class CodeInterpreter implements AutoCloseable {
 
         Execution run(String code, RunCodeOptions runOptions) {
             ExecutorClient current;
+            String notice = null;
             synchronized (this) {
                 current = client;
                 if (current == null || !current.isAlive()) {
                     if (current != null) {
+                        if (!current.deathReported()) {
+                            notice = "[sandbox-jobs] The " + context.language().id() + " interpreter of this context had"
+                                    + " stopped (the sandbox slept or the process was killed) and was restarted:"
+                                    + " variables and imports from earlier runs are gone.";
+                        }
                         current.close();
                     }
                     current = start(options);
                     client = current;
                 }
             }
-            return current.execute(code, runOptions);
+            return current.execute(code, runOptions, notice);
         }
 
         void close() {

@@ -50,6 +50,7 @@ public final class ExecutorClient implements AutoCloseable {
     private final StringBuilder diagnostics = new StringBuilder();
     private volatile ExecutionCollector current;
     private volatile boolean alive = true;
+    private volatile boolean deathReported;
 
     private ExecutorClient(CodeLanguage language, ExecutorLauncher launcher, ExecutorCommand command) {
         this.language = language;
@@ -102,15 +103,33 @@ public final class ExecutorClient implements AutoCloseable {
 
     /** Runs code and returns what it produced; callbacks in {@code options} fire as events arrive. */
     public Execution execute(String code, RunCodeOptions options) {
+        return execute(code, options, null);
+    }
+
+    /** Like {@link #execute(String, RunCodeOptions)}, with a notice put first on the run's stderr. */
+    public Execution execute(String code, RunCodeOptions options, String stderrNotice) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("type", "execute");
         request.put("code", code);
         request.put("timeout", options.timeout().toMillis());
-        return run(request, code, options.timeout(), options, true);
+        return run(request, code, options.timeout(), options, true, stderrNotice);
+    }
+
+    /**
+     * Whether the executor stopped in a way some run already reported (it died or was killed
+     * during that run). False for one that stopped between runs: the next run must say so.
+     */
+    public boolean deathReported() {
+        return deathReported || closed.get();
     }
 
     private Execution run(Map<String, Object> request, String code, Duration timeout, RunCodeOptions options,
             boolean interruptible) {
+        return run(request, code, timeout, options, interruptible, null);
+    }
+
+    private Execution run(Map<String, Object> request, String code, Duration timeout, RunCodeOptions options,
+            boolean interruptible, String stderrNotice) {
         turn.lock();
         try {
             if (!isAlive()) {
@@ -119,6 +138,9 @@ public final class ExecutorClient implements AutoCloseable {
             String id = Long.toString(ids.incrementAndGet());
             request.put("id", id);
             ExecutionCollector collector = new ExecutionCollector(id, code, options);
+            if (stderrNotice != null) {
+                collector.stderr(stderrNotice + "\n");
+            }
             current = collector;
             try {
                 channel.send(JSON.writeValueAsString(request));
@@ -133,6 +155,7 @@ public final class ExecutorClient implements AutoCloseable {
                 outcome = await(collector, GRACE);
             }
             if (outcome == null) {
+                deathReported = true;
                 collector.fail(new ExecutionError("TimeoutError", "Execution exceeded its timeout of "
                         + timeout.toMillis() + " ms and did not stop when interrupted; the " + language.id()
                         + " context was restarted and its state (variables, imports) was lost.", List.of()));
@@ -249,6 +272,7 @@ public final class ExecutorClient implements AutoCloseable {
             ready.completeExceptionally(cause != null ? cause : new IOException("executor exited"));
             ExecutionCollector collector = current;
             if (collector != null && !closed.get()) {
+                deathReported = true;
                 collector.fail(new ExecutionError("ExecutorExited", "The " + language.id()
                         + " interpreter exited while running this code (exit(), a crash or out of memory); the"
                         + " context was restarted and its state (variables, imports) was lost.", List.of()));
