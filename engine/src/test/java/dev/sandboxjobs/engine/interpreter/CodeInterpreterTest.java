@@ -11,6 +11,7 @@ import dev.sandboxjobs.engine.testing.RequiresDocker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +29,8 @@ class CodeInterpreterTest {
     static void startContainer() {
         container = RuntimeContainer.start("interp-code-interpreter");
         interpreter = new CodeInterpreter(new DockerExecLauncher(container.docker(), container.id(), null),
-                Clock.systemUTC(), null, Set.of(CodeLanguage.PYTHON, CodeLanguage.JAVASCRIPT));
+                Clock.systemUTC(), null, Set.of(CodeLanguage.PYTHON, CodeLanguage.JAVASCRIPT),
+                () -> Map.of("SANDBOX_LEVEL", "from-sandbox", "API_URL", "overridden-by-the-context"));
     }
 
     @AfterAll
@@ -277,10 +279,12 @@ class CodeInterpreterTest {
                 .build());
 
         Execution run = run(ctx, "import os, subprocess\n(os.getcwd(), os.environ['API_URL'], "
-                + "subprocess.run(['sh', '-c', 'echo $API_URL'], capture_output=True, text=True).stdout.strip())");
+                + "subprocess.run(['sh', '-c', 'echo $API_URL'], capture_output=True, text=True).stdout.strip(), "
+                + "os.environ['SANDBOX_LEVEL'])");
 
         assertThat(ctx.cwd()).isEqualTo("/workspace/analysis");
-        assertThat(run.text()).isEqualTo("('/workspace/analysis', 'http://localhost:8080', 'http://localhost:8080')");
+        assertThat(run.text()).isEqualToNormalizingWhitespace( // IPython wraps long reprs
+                "('/workspace/analysis', 'http://localhost:8080', 'http://localhost:8080', 'from-sandbox')");
     }
 
     @Test
@@ -315,6 +319,21 @@ class CodeInterpreterTest {
         assertThat(object.text()).isEqualTo("{ name: 'sandbox', list: [ 1, 2 ] }");
         assertThat(awaited.text()).isEqualTo("80");
         assertThat(ctx.language()).isEqualTo(CodeLanguage.JAVASCRIPT);
+    }
+
+    @Test
+    void javascriptContextsGetTheirCwdEnvironmentAndRequire() {
+        CodeContext ctx = interpreter.createCodeContext(CreateContextOptions.builder()
+                .language(CodeLanguage.JAVASCRIPT)
+                .cwd("/workspace/js")
+                .envVar("GREETING", "hello")
+                .build());
+
+        Execution run = run(ctx, "const path = require('path');"
+                + " [process.cwd(), process.env.GREETING, process.env.SANDBOX_LEVEL, path.basename(__dirname)]");
+
+        assertThat(run.error()).isNull();
+        assertThat(run.results().get(0).json()).isEqualTo("[\"/workspace/js\",\"hello\",\"from-sandbox\",\"js\"]");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ public final class CodeInterpreter implements AutoCloseable {
     private final Clock clock;
     private final String installDir;
     private final Set<CodeLanguage> prewarmed;
+    private final Supplier<Map<String, String>> sandboxEnv;
     private final Map<String, Entry> contexts = new ConcurrentHashMap<>();
     private final Map<CodeLanguage, CompletableFuture<ExecutorClient>> warm = new EnumMap<>(CodeLanguage.class);
     private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
@@ -61,6 +64,16 @@ public final class CodeInterpreter implements AutoCloseable {
      * @param prewarmed languages to keep one started executor ready for
      */
     public CodeInterpreter(ExecutorLauncher launcher, Clock clock, String installDir, Set<CodeLanguage> prewarmed) {
+        this(launcher, clock, installDir, prewarmed, Map::of);
+    }
+
+    /**
+     * @param sandboxEnv the sandbox-level environment variables (set with {@code setEnvVars}) at
+     *     the time a context is created; a context's own {@code envVars} win over them
+     */
+    public CodeInterpreter(ExecutorLauncher launcher, Clock clock, String installDir, Set<CodeLanguage> prewarmed,
+            Supplier<Map<String, String>> sandboxEnv) {
+        this.sandboxEnv = Objects.requireNonNull(sandboxEnv, "sandboxEnv");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.installDir = installDir;
@@ -140,7 +153,9 @@ public final class CodeInterpreter implements AutoCloseable {
             client = launchReady(options.language(), options.timeout());
         }
         try {
-            client.configure(options.cwd(), options.envVars(), options.timeout());
+            Map<String, String> env = new LinkedHashMap<>(sandboxEnv.get());
+            env.putAll(options.envVars());
+            client.configure(options.cwd(), env, options.timeout());
         } catch (RuntimeException e) {
             client.close();
             throw e;
