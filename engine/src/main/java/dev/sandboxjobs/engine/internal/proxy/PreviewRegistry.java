@@ -2,6 +2,7 @@ package dev.sandboxjobs.engine.internal.proxy;
 
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.ExposedPort;
+import dev.sandboxjobs.engine.PreviewOptions;
 import dev.sandboxjobs.engine.SandboxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +21,13 @@ import java.util.Set;
  * answer 410 rather than 404.
  *
  * <pre>{@code
- * PreviewRegistry previews = new PreviewRegistry(proxy, sandboxes);
+ * PreviewRegistry previews = new PreviewRegistry(PreviewOptions.defaults(), sandboxes); // proxy not started yet
  * ExposedPort web = previews.expose("my-sandbox", 8000, "web"); // starts the proxy if needed
  * previews.exposedPorts("my-sandbox");
  * previews.unexpose("my-sandbox", 8000);
  * }</pre>
  */
-public final class PreviewRegistry implements PreviewTargets {
+public final class PreviewRegistry implements PreviewTargets, AutoCloseable {
     /** Lowest port that can be exposed (as in the seed). */
     public static final int MIN_PORT = 1024;
     static final int MAX_TOMBSTONES = 10_000;
@@ -58,9 +59,27 @@ public final class PreviewRegistry implements PreviewTargets {
         }
     };
 
+    /** A registry with its own proxy (started on the first {@link #expose}). */
+    public PreviewRegistry(PreviewOptions options, Sandboxes sandboxes) {
+        this.sandboxes = Objects.requireNonNull(sandboxes, "sandboxes");
+        this.proxy = new PreviewProxy(options, this);
+    }
+
+    /** A registry in front of an existing proxy (whose targets should be this registry). */
     public PreviewRegistry(PreviewProxy proxy, Sandboxes sandboxes) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
         this.sandboxes = Objects.requireNonNull(sandboxes, "sandboxes");
+    }
+
+    /** The proxy serving this registry's URLs. */
+    public PreviewProxy proxy() {
+        return proxy;
+    }
+
+    /** Stops the proxy. Safe to call twice. */
+    @Override
+    public void close() {
+        proxy.close();
     }
 
     /**

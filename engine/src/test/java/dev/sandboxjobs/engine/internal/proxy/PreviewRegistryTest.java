@@ -44,18 +44,7 @@ class PreviewRegistryTest {
         });
         upstream.start();
         upstreamPort = upstream.getAddress().getPort();
-        proxy = new PreviewProxy(PreviewOptions.defaults(), new PreviewTargets() {
-            @Override
-            public java.util.List<PreviewTarget> lookup(String hostLabel) {
-                return registry.lookup(hostLabel);
-            }
-
-            @Override
-            public Optional<PreviewTarget> wake(String sandboxId) {
-                return registry.wake(sandboxId);
-            }
-        });
-        registry = new PreviewRegistry(proxy, new PreviewRegistry.Sandboxes() {
+        registry = new PreviewRegistry(PreviewOptions.defaults(), new PreviewRegistry.Sandboxes() {
             @Override
             public Optional<PreviewRegistry.Status> status(String sandboxId) {
                 return Optional.ofNullable(states.get(sandboxId));
@@ -67,11 +56,13 @@ class PreviewRegistryTest {
                 return true;
             }
         });
+        proxy = registry.proxy();
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
+        registry.close();
+        registry.close();
         upstream.stop(0);
     }
 
