@@ -208,6 +208,25 @@ class CodeInterpreterTest {
     }
 
     @Test
+    void outputAndResultsArriveInProgramOrder() {
+        CopyOnWriteArrayList<String> events = new CopyOnWriteArrayList<>();
+
+        interpreter.runCode("""
+                from IPython.display import HTML
+                print('before')
+                display(HTML('<i>shown</i>'))
+                print('after')
+                'last'
+                """, RunCodeOptions.builder()
+                .context(python())
+                .onStdout(text -> events.add("stdout " + text.strip()))
+                .onResult(result -> events.add("result " + (result.html() != null ? result.html() : result.text())))
+                .build());
+
+        assertThat(events).containsExactly("stdout before", "result <i>shown</i>", "stdout after", "result 'last'");
+    }
+
+    @Test
     void outputThatLooksLikeTheProtocolIsJustOutput() {
         Execution run = run(python(), """
                 import os, sys
