@@ -221,6 +221,16 @@ sys.stdout = sys.__stdout__ = EventStream("stdout", 1)
 sys.stderr = sys.__stderr__ = EventStream("stderr", 2)
 sys.stdin = sys.__stdin__ = open(os.devnull, "r")
 
+# --- a home for IPython's and Matplotlib's files, also when $HOME is not writable --------------
+
+_home = os.path.expanduser("~")
+if not (os.path.isdir(_home) and os.access(_home, os.W_OK)):
+    import tempfile
+
+    _scratch = tempfile.mkdtemp(prefix="sandbox-jobs-python-")
+    os.environ.setdefault("IPYTHONDIR", os.path.join(_scratch, "ipython"))
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(_scratch, "matplotlib"))
+
 # --- matplotlib: figures become PNG results ---------------------------------------------------
 
 _here = os.path.dirname(os.path.abspath(__file__))
