@@ -40,5 +40,9 @@ public enum ErrorCode {
     /** A port was used that is not exposed (reserved for the ports API). */
     PORT_NOT_EXPOSED,
     /** Docker or the container failed in a way no other code describes. */
-    SANDBOX_ERROR
+    SANDBOX_ERROR,
+    /** No code context with that id exists in the sandbox; create one with createCodeContext. */
+    CONTEXT_NOT_FOUND,
+    /** A code interpreter executor could not be started or stopped answering. */
+    INTERPRETER_UNAVAILABLE
 }

@@ -1,0 +1,41 @@
+package dev.sandboxjobs.engine.interpreter;
+
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.SandboxException;
+import java.util.Locale;
+
+/** A language the code interpreter runs. {@link #id()} is the seed's name ({@code "python"}). */
+public enum CodeLanguage {
+    /** Python 3 through IPython: rich outputs, Matplotlib figures as PNG, pandas tables as HTML. */
+    PYTHON("python"),
+    /** JavaScript in a Node {@code vm} context: console output, values as text and JSON. */
+    JAVASCRIPT("javascript");
+
+    private final String id;
+
+    CodeLanguage(String id) {
+        this.id = id;
+    }
+
+    /** The lower-case name used by the seed API and in context listings. */
+    public String id() {
+        return id;
+    }
+
+    /** Parses {@code "python"}, {@code "javascript"} (or {@code "js"}), case-insensitively. */
+    public static CodeLanguage of(String name) {
+        String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (CodeLanguage language : values()) {
+            if (language.id.equals(wanted)) {
+                return language;
+            }
+        }
+        if (wanted.equals("js")) {
+            return JAVASCRIPT;
+        }
+        throw new SandboxException(ErrorCode.INVALID_ARGUMENT,
+                "Unknown code language '" + name + "': use python or javascript"
+                        + (wanted.equals("typescript") || wanted.equals("ts")
+                                ? " (TypeScript is not supported yet; compile it to JavaScript first)" : ""));
+    }
+}
