@@ -64,7 +64,7 @@ public final class RuntimeContainer implements AutoCloseable {
 
     /** The executors in this working tree. */
     public static Path helpersDir() {
-        Path dir = Path.of("..", "runtime-image", "helpers", "interpreter").toAbsolutePath().normalize();
+        Path dir = Path.of("..", "runtime-image", "src", "main", "docker", "helpers", "interpreter").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("executors not found at " + dir);
         }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param workingDir the directory it starts in, or null for the container's default
  */
 public record ExecutorCommand(List<String> argv, Map<String, String> env, String workingDir) {
-    /** Where the runtime image installs the executors ({@code runtime-image/helpers/interpreter}). */
+    /** Where the runtime image installs the executors ({@code runtime-image/src/main/docker/helpers/interpreter}). */
     public static final String INSTALL_DIR = "/opt/sandbox-jobs/interpreter";
 
     public ExecutorCommand {
