@@ -151,9 +151,11 @@ public final class RunRepository {
 
     /**
      * Moves every listed run from {@code from} to {@code to} (claiming them), bumping attempt and
-     * version; returns the ids that were still in {@code from}.
+     * version, and moves each claimed run's first step in {@code stepFrom} to {@code stepTo}, in one
+     * transaction; returns the ids that were still in {@code from}.
      */
-    public List<String> claim(Collection<String> ids, String from, String to, long now) {
+    public List<String> claim(Collection<String> ids, String from, String to, String stepFrom, String stepTo,
+                              long now) {
         return gate.write(h -> {
             List<String> claimed = new ArrayList<>();
             for (String id : ids) {
@@ -162,6 +164,12 @@ public final class RunRepository {
                         .bind("to", to).bind("now", now).bind("id", id).bind("from", from).execute();
                 if (n == 1) {
                     claimed.add(id);
+                    h.createUpdate("update steps set state = :to, attempt = attempt + 1, started_at = :now, "
+                                    + "finished_at = null, result = null, failure_type = null, failure_message = null, "
+                                    + "failure_stack = null, failure_retryable = null, version = version + 1 "
+                                    + "where run_id = :id and idx = (select min(idx) from steps "
+                                    + "where run_id = :id and state = :from)")
+                            .bind("to", stepTo).bind("now", now).bind("id", id).bind("from", stepFrom).execute();
                 }
             }
             return claimed;

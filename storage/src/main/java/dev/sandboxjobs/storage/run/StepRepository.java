@@ -67,6 +67,18 @@ public final class StepRepository {
                 bumpAttempt));
     }
 
+    /**
+     * Records step {@code index} as succeeded and starts step {@code index + 1}, in one
+     * transaction; returns whether both rows were in the expected states.
+     */
+    public boolean advance(String runId, int index, String running, String succeeded, String queued, long now,
+                           String result) {
+        return gate.write(h -> {
+            boolean done = transition(h, runId, index, running, succeeded, null, now, result, null, false);
+            return done && transition(h, runId, index + 1, queued, running, now, null, null, null, true);
+        });
+    }
+
     /** Moves every step of a run that is in {@code from} to {@code to}; returns how many moved. */
     public int moveAll(Handle h, String runId, String from, String to, Long finishedAt) {
         return h.createUpdate("update steps set state = :to, version = version + 1"

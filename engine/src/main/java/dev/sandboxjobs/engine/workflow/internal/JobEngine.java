@@ -546,8 +546,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             if (!chosen.isEmpty()) {
                 List<String> claimed;
                 try {
+                    StateMachine.check(StateMachine.Subject.RUN, RunState.QUEUED, RunState.RUNNING);
+                    StateMachine.check(StateMachine.Subject.STEP, RunState.QUEUED, RunState.RUNNING);
                     claimed = store.runs().claim(chosen.keySet(), RunState.QUEUED.name(), RunState.RUNNING.name(),
-                            now);
+                            RunState.QUEUED.name(), RunState.RUNNING.name(), now);
                 } catch (RuntimeException e) {
                     chosen.keySet().forEach(active::remove);
                     throw e;

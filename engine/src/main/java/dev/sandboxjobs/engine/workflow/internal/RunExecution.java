@@ -100,17 +100,41 @@ final class RunExecution implements Runnable {
         }
     }
 
+    /*
+     * The claim already moved the first unfinished step to RUNNING; each later step is started in
+     * the same transaction that records its predecessor's success, and the last step's success is
+     * recorded with the run's. So a run of n steps costs n + 1 write transactions after its submit.
+     */
     private void execute() {
+        List<Step> defs = workflow.steps();
+        Map<String, JsonNode> results = new HashMap<>();
+        int first = 0;
+        JsonNode params;
+        try {
+            if (row.attempt() > 0) {
+                List<StepRow> steps = engine.store.steps().forRun(runId);
+                while (first < steps.size() && RunState.valueOf(steps.get(first).state()) == RunState.SUCCEEDED) {
+                    results.put(steps.get(first).name(), engine.read(steps.get(first).result()));
+                    first++;
+                }
+            }
+            params = engine.read(row.parameters());
+        } catch (Throwable t) {
+            fault(t, null);
+            return;
+        }
+        if (first >= defs.size()) {
+            end(RunState.SUCCEEDED, null, null, null, null);
+            return;
+        }
+        currentStep = first;
         engine.event(RunEvent.Type.STARTED, runId, workflow.name(), RunState.RUNNING, null, null);
         if (row.cancelRequested()) {
             interrupt(RunState.CANCELLED, new Failure("Cancelled", "Cancelled on request", null, false));
             return;
         }
-        List<StepRow> steps;
-        SandboxSpec spec;
         try {
-            steps = engine.store.steps().forRun(runId);
-            spec = engine.readSpec(row.sandboxSpec());
+            SandboxSpec spec = engine.readSpec(row.sandboxSpec());
             if (spec != null) {
                 if (sandboxId != null && engine.sandboxes.isAlive(sandboxId)) {
                     sandbox = engine.sandboxes.attach(sandboxId);
@@ -126,40 +150,17 @@ final class RunExecution implements Runnable {
                 }
             }
         } catch (Throwable t) {
-            fault(t, null);
+            if (!isInterrupted()) {
+                fault(t, first);
+            }
             return;
         }
-        Map<String, JsonNode> results = new HashMap<>();
-        JsonNode lastResult = null;
-        for (StepRow s : steps) {
-            if (RunState.valueOf(s.state()) == RunState.SUCCEEDED) {
-                JsonNode r = engine.read(s.result());
-                results.put(s.name(), r);
-                lastResult = r;
-            }
-        }
-        List<Step> defs = workflow.steps();
-        for (int i = 0; i < defs.size(); i++) {
+        for (int i = first; i < defs.size(); i++) {
             if (isInterrupted()) {
                 return;
             }
             Step step = defs.get(i);
-            StepRow stored = i < steps.size() ? steps.get(i) : null;
-            if (stored != null && RunState.valueOf(stored.state()) == RunState.SUCCEEDED) {
-                continue;
-            }
             currentStep = i;
-            long now = engine.clock.millis();
-            try {
-                StateMachine.check(StateMachine.Subject.STEP, RunState.QUEUED, RunState.RUNNING);
-                if (!engine.store.steps().transition(runId, i, RunState.QUEUED.name(), RunState.RUNNING.name(), now,
-                        null, null, null, true)) {
-                    throw new IllegalStateException("Step " + step.name() + " of run " + runId + " was not queued");
-                }
-            } catch (Throwable t) {
-                fault(t, null);
-                return;
-            }
             engine.event(RunEvent.Type.STEP_STARTED, runId, workflow.name(), RunState.RUNNING, step.name(),
                     RunState.RUNNING);
             Duration stepTimeout = step.timeout() != null ? step.timeout() : workflow.stepTimeout();
@@ -171,7 +172,7 @@ final class RunExecution implements Runnable {
             }
             StepResult result;
             try {
-                result = step.execute(new StepContextImpl(this, i, sandbox, engine.read(row.parameters()), results));
+                result = step.execute(new StepContextImpl(this, i, sandbox, params, results));
                 if (result == null) {
                     result = StepResult.success();
                 }
@@ -179,7 +180,7 @@ final class RunExecution implements Runnable {
                 if (stepTimer != null) {
                     stepTimer.cancel(false);
                 }
-                engine.logWriter.flush();
+                engine.logWriter.flushIfPending();
                 if (!isInterrupted()) {
                     fault(t, i);
                 }
@@ -188,7 +189,7 @@ final class RunExecution implements Runnable {
             if (stepTimer != null) {
                 stepTimer.cancel(false);
             }
-            engine.logWriter.flush();
+            engine.logWriter.flushIfPending();
             if (isInterrupted()) {
                 return;
             }
@@ -199,7 +200,6 @@ final class RunExecution implements Runnable {
                 fault(e, i);
                 return;
             }
-            JsonNode value = engine.read(resultJson);
             if (!result.isSuccess()) {
                 Failure f = new Failure("StepResult.failure", result.message(), null, false);
                 RetryPolicy policy = JobEngine.retryPolicy(row.retry());
@@ -210,18 +210,18 @@ final class RunExecution implements Runnable {
                 }
                 return;
             }
-            results.put(step.name(), value);
-            lastResult = value;
             if (i == defs.size() - 1) {
                 end(RunState.SUCCEEDED, null, i, RunState.SUCCEEDED, resultJson);
                 return;
             }
+            results.put(step.name(), engine.read(resultJson));
             try {
-                long done = engine.clock.millis();
-                if (!engine.store.steps().transition(runId, i, RunState.RUNNING.name(), RunState.SUCCEEDED.name(),
-                        null, done, resultJson, null, false)) {
+                StateMachine.check(StateMachine.Subject.STEP, RunState.RUNNING, RunState.SUCCEEDED);
+                if (!engine.store.steps().advance(runId, i, RunState.RUNNING.name(), RunState.SUCCEEDED.name(),
+                        RunState.QUEUED.name(), engine.clock.millis(), resultJson)) {
                     return;
                 }
+                currentStep = i + 1;
             } catch (Throwable t) {
                 if (!isInterrupted()) {
                     fault(t, i);
@@ -231,8 +231,6 @@ final class RunExecution implements Runnable {
             engine.event(RunEvent.Type.STEP_FINISHED, runId, workflow.name(), RunState.RUNNING, step.name(),
                     RunState.SUCCEEDED);
         }
-        // Every step had already succeeded (a resumed run whose last step finished before the crash).
-        end(RunState.SUCCEEDED, null, null, null, lastResult == null ? null : lastResult.toString());
     }
 
     private void fault(Throwable t, Integer stepIndex) {
@@ -300,6 +298,8 @@ final class RunExecution implements Runnable {
                             JobEngine.columns(failure), false);
                 }
                 if (to != RunState.SUCCEEDED) {
+                    engine.store.steps().moveAll(h, runId, RunState.RUNNING.name(), stepTo == null
+                            ? RunState.CANCELLED.name() : stepTo.name(), now);
                     engine.store.steps().moveAll(h, runId, RunState.QUEUED.name(), RunState.CANCELLED.name(), now);
                 }
                 boolean won = engine.store.runs().transition(h, runId, RunState.RUNNING.name(), to.name(), null,
@@ -343,6 +343,7 @@ final class RunExecution implements Runnable {
                     engine.store.steps().transition(h, runId, stepIndex, RunState.RUNNING.name(),
                             RunState.QUEUED.name(), null, now, resultJson, JobEngine.columns(failure), false);
                 }
+                engine.store.steps().moveAll(h, runId, RunState.RUNNING.name(), RunState.QUEUED.name(), null);
                 if (freshSandbox) {
                     engine.store.steps().moveAll(h, runId, RunState.SUCCEEDED.name(), RunState.QUEUED.name(), null);
                 }
