@@ -207,6 +207,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             dispatcher.setDaemon(true);
             dispatcher.start();
             schedule(new ReaperTask(this), options.reapInterval());
+            if (db.dialect() == Dialect.SQLITE) {
+                schedule(new CheckpointTask(db), Duration.ofMillis(200));
+            }
             if (options.retention() != null) {
                 schedule(new RetentionTask(this), options.retentionInterval());
             }
