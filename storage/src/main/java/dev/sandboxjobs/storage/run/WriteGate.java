@@ -111,18 +111,19 @@ public final class WriteGate {
                     }
                     for (Pending<?> p : batch) {
                         p.error = null;
-                        h.savepoint("w");
+                        // Plain SQL savepoints (SQLite and PostgreSQL agree): ROLLBACK TO keeps the
+                        // savepoint, RELEASE ends it.
+                        h.execute("savepoint gate_write");
                         try {
                             p.run(h);
-                            h.release("w");
                         } catch (RuntimeException e) {
                             if (isBusy(e)) {
                                 throw e;
                             }
-                            h.rollbackToSavepoint("w");
-                            h.release("w");
+                            h.execute("rollback to savepoint gate_write");
                             p.error = e;
                         }
+                        h.execute("release savepoint gate_write");
                     }
                 });
                 break;
