@@ -617,7 +617,13 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     @Override
     public Run await(String runId, Duration timeout) throws InterruptedException {
         CompletableFuture<Void> signal = finishSignals.computeIfAbsent(runId, k -> new CompletableFuture<>());
-        Run run = get(runId);
+        Run run;
+        try {
+            run = get(runId);
+        } catch (RuntimeException e) {
+            finishSignals.remove(runId, signal);
+            throw e;
+        }
         if (run.state().isFinished()) {
             finishSignals.remove(runId, signal);
             return run;

@@ -134,7 +134,10 @@ final class QuartzScheduling implements AutoCloseable {
                 .startAt(Date.from(at))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
-        call(() -> scheduler.scheduleJob(job, trigger));
+        call(() -> {
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+            return null;
+        });
     }
 
     void unscheduleRun(String runId) {

@@ -110,6 +110,25 @@ class ScheduleTest {
     }
 
     @Test
+    void aRunSubmittedForLaterSurvivesARestartAndFiresOnce() throws Exception {
+        String id;
+        java.time.Instant at = java.time.Instant.now().plusSeconds(2);
+        try (JobEngine jobs = open()) {
+            jobs.start();
+            id = jobs.submitAt(RunRequest.of("tick").build(), at).id();
+            assertThat(jobs.get(id).notBefore()).isEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        }
+        try (JobEngine jobs = open()) {
+            assertThat(jobs.get(id).state()).isEqualTo(RunState.QUEUED);
+            jobs.start();
+            Run run = jobs.await(id, Duration.ofSeconds(20));
+            assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(run.attempt()).isEqualTo(1);
+            assertThat(run.startedAt()).isAfterOrEqualTo(at.minusMillis(5));
+        }
+    }
+
+    @Test
     void aScheduleIdCanOnlyBeUsedOnce() {
         try (JobEngine jobs = open()) {
             jobs.schedule(ScheduleRequest.cron("nightly", "0 0 2 * * ?", RunRequest.of("tick").build()));
