@@ -44,7 +44,11 @@ class ConcurrentSubmitTest {
                     }))
                     .step(Step.of("two", ctx -> StepResult.success()))
                     .build());
+            jobs.register(Workflow.named("cron").step(Step.of("s", ctx -> StepResult.success())).build());
             jobs.start();
+            // Quartz writes to the same database meanwhile, through its own connections.
+            jobs.schedule(dev.sandboxjobs.engine.workflow.ScheduleRequest.cron("busy", "* * * * * ?",
+                    RunRequest.of("cron").build()));
             ExecutorService submitters = Executors.newFixedThreadPool(8);
             List<Future<List<String>>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {

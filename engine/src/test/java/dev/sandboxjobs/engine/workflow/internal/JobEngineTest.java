@@ -547,6 +547,16 @@ class JobEngineTest {
                 .isInstanceOfSatisfying(SandboxException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CRON))
                 .hasMessageContaining("0 0/5 * * * ?");
+        assertThatThrownBy(() -> jobs.submitAt(RunRequest.of("w").build(), null))
+                .isInstanceOfSatisfying(SandboxException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> jobs.list(RunQuery.all().page("not-a-token")))
+                .isInstanceOfSatisfying(SandboxException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        Run queued = jobs.submit(RunRequest.of("w").parameters(Map.of("repo", "x")).build());
+        assertThatThrownBy(() -> jobs.readArtifact(queued.id(), "missing.txt"))
+                .isInstanceOfSatisfying(SandboxException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ARTIFACT_NOT_FOUND));
         assertThatThrownBy(() -> jobs.pauseSchedule("missing"))
                 .isInstanceOfSatisfying(SandboxException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.SCHEDULE_NOT_FOUND));
