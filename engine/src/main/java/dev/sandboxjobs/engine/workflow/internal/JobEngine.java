@@ -560,7 +560,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                 Set<String> won = new HashSet<>(claimed);
                 for (RunExecution e : chosen.values()) {
                     if (won.contains(e.runId)) {
-                        e.claimedAt(now);
+                        e.startRunTimer();
                         workers.execute(e);
                     } else {
                         active.remove(e.runId);

@@ -55,7 +55,6 @@ final class RunExecution implements Runnable {
     private volatile String sandboxId;
     private volatile int currentStep = -1;
     private volatile ScheduledFuture<?> runTimer;
-    private volatile long claimedAt;
 
     RunExecution(JobEngine engine, Workflow workflow, RunRow row) {
         this.engine = engine;
@@ -66,10 +65,9 @@ final class RunExecution implements Runnable {
         this.sandboxId = row.sandboxId();
     }
 
-    void claimedAt(long now) {
-        this.claimedAt = now;
+    void startRunTimer() {
         if (row.timeoutMs() != null) {
-            runTimer = engine.timers.schedule(() -> interrupt(RunState.TIMED_OUT, new Failure("Timeout",
+            runTimer = engine.timers.schedule(() -> interruptLater(RunState.TIMED_OUT, new Failure("Timeout",
                     "The run exceeded its timeout of " + Duration.ofMillis(row.timeoutMs()), null, false)),
                     row.timeoutMs(), TimeUnit.MILLISECONDS);
         }
@@ -166,7 +164,7 @@ final class RunExecution implements Runnable {
             Duration stepTimeout = step.timeout() != null ? step.timeout() : workflow.stepTimeout();
             ScheduledFuture<?> stepTimer = null;
             if (stepTimeout != null) {
-                stepTimer = engine.timers.schedule(() -> interrupt(RunState.TIMED_OUT, new Failure("Timeout",
+                stepTimer = engine.timers.schedule(() -> interruptLater(RunState.TIMED_OUT, new Failure("Timeout",
                         "Step " + step.name() + " exceeded its timeout of " + stepTimeout, null, false)),
                         stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -264,6 +262,15 @@ final class RunExecution implements Runnable {
         t.printStackTrace(new PrintWriter(w));
         String s = w.toString();
         return s.length() > 16_384 ? s.substring(0, 16_384) + "\n…[cut]" : s;
+    }
+
+    /** From a timer: the interruption (a sandbox destroy, a write) runs on a worker, not on the timer. */
+    private void interruptLater(RunState state, Failure failure) {
+        try {
+            engine.workers.execute(() -> interrupt(state, failure));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the engine is closing; the next engine recovers the run
+        }
     }
 
     /** Called by a timer or by cancel: stops the work, destroys the sandbox, records {@code state}. */
