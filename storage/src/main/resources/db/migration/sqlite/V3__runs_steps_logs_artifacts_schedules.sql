@@ -34,7 +34,7 @@ create table runs (
     finished_at        integer,
     version            integer not null default 0
 );
-create index runs_dispatch on runs (state, awaiting_trigger, priority, seq);
+create index runs_dispatch on runs (state, awaiting_trigger, priority desc, seq);
 create index runs_workflow on runs (workflow, seq);
 create index runs_finished on runs (finished_at);
 

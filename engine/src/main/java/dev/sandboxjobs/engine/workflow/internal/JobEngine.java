@@ -571,6 +571,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                 }
             }
         }
+        if (free <= 0) {
+            return 1_000;   // a finishing run wakes the dispatcher
+        }
         return store.runs().nextNotBefore(RunState.QUEUED.name(), now)
                 .map(t -> Math.max(1, Math.min(1_000, t - now))).orElse(1_000L);
     }
