@@ -217,6 +217,12 @@ final class RunExecution implements Runnable {
                 StateMachine.check(StateMachine.Subject.STEP, RunState.RUNNING, RunState.SUCCEEDED);
                 if (!engine.store.steps().advance(runId, i, RunState.RUNNING.name(), RunState.SUCCEEDED.name(),
                         RunState.QUEUED.name(), engine.clock.millis(), resultJson)) {
+                    if (!isInterrupted()) {
+                        end(RunState.FAILED, new Failure("IllegalStateException", "The stored steps of run " + runId
+                                + " no longer match workflow " + workflow.name() + " (was it changed after the run "
+                                + "was submitted?); submit the run again.", null, false), null, RunState.FAILED,
+                                null);
+                    }
                     return;
                 }
                 currentStep = i + 1;

@@ -521,6 +521,21 @@ class JobEngineTest {
     }
 
     @Test
+    void aRunWhoseWorkflowGainedStepsAfterSubmitFailsClearlyInsteadOfHanging() throws Exception {
+        JobEngine jobs = engine();
+        jobs.register(Workflow.named("w").step(Step.of("a", ctx -> StepResult.success()))
+                .step(Step.of("b", ctx -> StepResult.success())).build());
+        Run run = jobs.submit(RunRequest.of("w").build());
+        jobs.register(Workflow.named("w").step(Step.of("a", ctx -> StepResult.success()))
+                .step(Step.of("b", ctx -> StepResult.success())).step(Step.of("c", ctx -> StepResult.success()))
+                .build());
+        jobs.start();
+        Run done = jobs.await(run.id(), seconds(10));
+        assertThat(done.state()).isEqualTo(RunState.FAILED);
+        assertThat(done.failure().message()).contains("no longer match workflow w");
+    }
+
+    @Test
     void badInputGetsTypedErrors() {
         JobEngine jobs = engine();
         jobs.register(Workflow.named("w").parameters(ParameterValidator.required("repo"))
