@@ -129,11 +129,11 @@ public final class RunRepository {
     }
 
     /** Queued runs that may start at {@code now}, in dispatch order: priority, then submission. */
-    public List<RunRow> dispatchable(String queuedState, long now, int limit) {
+    public List<RunRow> dispatchable(String queuedState, long now, int limit, int offset) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state = :s "
                         + "and awaiting_trigger = 0 and (not_before is null or not_before <= :now) "
-                        + "order by priority desc, seq asc limit :limit")
-                .bind("s", queuedState).bind("now", now).bind("limit", limit)
+                        + "order by priority desc, seq asc limit :limit offset :offset")
+                .bind("s", queuedState).bind("now", now).bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> map(rs)).list());
     }
 

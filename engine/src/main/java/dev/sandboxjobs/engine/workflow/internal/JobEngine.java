@@ -522,30 +522,37 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         long now = clock.millis();
         if (free > 0) {
             int fetch = free + 64;
-            List<RunRow> candidates = store.runs().dispatchable(RunState.QUEUED.name(), now, fetch);
             Map<String, Integer> perWorkflow = new HashMap<>();
             for (RunExecution e : active.values()) {
                 perWorkflow.merge(e.workflow.name(), 1, Integer::sum);
             }
             Map<String, RunExecution> chosen = new LinkedHashMap<>();
-            for (RunRow r : candidates) {
-                if (chosen.size() >= free) {
-                    break;
+            List<RunRow> candidates;
+            int offset = 0;
+            do {
+                // Runs of a workflow at its limit are skipped, so later runs of other workflows
+                // are looked for further down the queue, a page at a time.
+                candidates = store.runs().dispatchable(RunState.QUEUED.name(), now, fetch, offset);
+                offset += candidates.size();
+                for (RunRow r : candidates) {
+                    if (chosen.size() >= free) {
+                        break;
+                    }
+                    Workflow wf = workflows.get(r.workflow());
+                    if (wf == null) {
+                        continue;
+                    }
+                    Integer limit = options.workflowLimits().get(wf.name());
+                    int running = perWorkflow.getOrDefault(wf.name(), 0);
+                    if (limit != null && running >= limit) {
+                        continue;
+                    }
+                    perWorkflow.put(wf.name(), running + 1);
+                    RunExecution e = new RunExecution(this, wf, r);
+                    chosen.put(r.id(), e);
+                    active.put(r.id(), e);
                 }
-                Workflow wf = workflows.get(r.workflow());
-                if (wf == null) {
-                    continue;
-                }
-                Integer limit = options.workflowLimits().get(wf.name());
-                int running = perWorkflow.getOrDefault(wf.name(), 0);
-                if (limit != null && running >= limit) {
-                    continue;
-                }
-                perWorkflow.put(wf.name(), running + 1);
-                RunExecution e = new RunExecution(this, wf, r);
-                chosen.put(r.id(), e);
-                active.put(r.id(), e);
-            }
+            } while (chosen.size() < free && candidates.size() == fetch && offset < 10_000);
             if (!chosen.isEmpty()) {
                 List<String> claimed;
                 try {

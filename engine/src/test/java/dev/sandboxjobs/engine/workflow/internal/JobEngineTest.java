@@ -359,6 +359,30 @@ class JobEngineTest {
     }
 
     @Test
+    void aWorkflowAtItsLimitDoesNotHoldBackOtherWorkflowsQueuedBehindIt() throws Exception {
+        JobEngine jobs = engine(JobsOptions.defaults().withMaxConcurrentRuns(3)
+                .withWorkflowLimits(Map.of("narrow", 1)));
+        jobs.register(Workflow.named("narrow").step(Step.of("s", ctx -> {
+            Thread.sleep(50);
+            return StepResult.success();
+        })).build());
+        jobs.register(Workflow.named("wide").step(Step.of("s", ctx -> StepResult.success())).build());
+        for (int i = 0; i < 150; i++) {
+            jobs.submit(RunRequest.of("narrow").build());
+        }
+        List<String> wide = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            wide.add(jobs.submit(RunRequest.of("wide").build()).id());
+        }
+        jobs.start();
+        for (String id : wide) {
+            assertThat(jobs.await(id, seconds(30)).state()).isEqualTo(RunState.SUCCEEDED);
+        }
+        assertThat(jobs.list(RunQuery.all().withWorkflow("narrow").inStates(RunState.QUEUED).limit(1000)).items())
+                .as("most narrow runs still wait").hasSizeGreaterThan(100);
+    }
+
+    @Test
     void queuedRunsStartInPriorityThenSubmissionOrder() throws Exception {
         JobEngine jobs = engine(JobsOptions.defaults().withMaxConcurrentRuns(1));
         List<String> order = new CopyOnWriteArrayList<>();
