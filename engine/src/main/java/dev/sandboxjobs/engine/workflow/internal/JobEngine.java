@@ -727,13 +727,13 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         }
     }
 
-    /** Tells awaiters and listeners that a run is over (after it was persisted). */
+    /** Tells listeners, then awaiters, that a run is over (after it was persisted). */
     void finished(String runId, String workflow, RunState state) {
+        event(RunEvent.Type.FINISHED, runId, workflow, state, null, null);
         CompletableFuture<Void> f = finishSignals.remove(runId);
         if (f != null) {
             f.complete(null);
         }
-        event(RunEvent.Type.FINISHED, runId, workflow, state, null, null);
     }
 
     // ---------------------------------------------------------------- logs and artifacts
