@@ -82,6 +82,12 @@ import org.slf4j.LoggerFactory;
  * the {@code runs} table in priority and submission order, woken in memory by every submit and
  * every finished run, and claims them with a guarded update. Quartz (on the same database) fires
  * cron schedules and timed runs; each fire only queues a run.
+ *
+ * <p>Wiring into the SDK (the seam): {@code SandboxEngine} builds one {@code JobEngine} over its
+ * own {@link Database} with a {@link SandboxProvider} adapter over itself (create a sandbox from
+ * the {@link SandboxSpec} labelled with the run id, attach, destroy, is-alive, list by run label),
+ * exposes it as {@code engine.jobs()} typed {@link Jobs}, and closes it before the database.
+ * Nothing else in this package knows about Docker.
  */
 public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
