@@ -44,5 +44,27 @@ public enum ErrorCode {
     /** No code context with that id exists in the sandbox; create one with createCodeContext. */
     CONTEXT_NOT_FOUND,
     /** A code interpreter executor could not be started or stopped answering. */
-    INTERPRETER_UNAVAILABLE
+        INTERPRETER_UNAVAILABLE,
+
+    // The job engine.
+    /** No workflow is registered under the requested name; register it before submitting or starting. */
+    UNKNOWN_WORKFLOW,
+    /** A run's parameters did not pass the workflow's validation. */
+    INVALID_PARAMETERS,
+    /** A cron expression could not be parsed. */
+    INVALID_CRON,
+    /** No run has the given id (it may have been removed by retention). */
+    RUN_NOT_FOUND,
+    /** No schedule has the given id. */
+    SCHEDULE_NOT_FOUND,
+    /** A schedule with this id already exists. */
+    SCHEDULE_EXISTS,
+    /** No artifact has the given name in the run. */
+    ARTIFACT_NOT_FOUND,
+    /** A state change that the state machine does not allow. */
+    ILLEGAL_STATE_TRANSITION,
+    /** The database is held by another engine process; stop it or use another database. */
+    DATABASE_LOCKED,
+    /** The database cannot be opened or used. */
+    DATABASE_UNAVAILABLE
 }
