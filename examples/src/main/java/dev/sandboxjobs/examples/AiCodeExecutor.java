@@ -38,10 +38,11 @@ public final class AiCodeExecutor {
     public static void main(String[] args) {
         String question = CodeGenerator.positional(args, 0, "What is the 10th Fibonacci number?");
         CodeGenerator generator = CodeGenerator.fromArguments(args, CodeGenerator.fromResource("fibonacci.py"));
+        Answer answer;
         try (SandboxEngine engine = SandboxEngine.create()) {
-            Answer answer = run(engine, question, generator, System.out);
-            System.exit(answer.success() ? 0 : 1);
+            answer = run(engine, question, generator, System.out);
         }
+        System.exit(answer.success() ? 0 : 1);
     }
 
     /** Generates the code for {@code question}, runs it in a fresh sandbox and returns the answer. */
