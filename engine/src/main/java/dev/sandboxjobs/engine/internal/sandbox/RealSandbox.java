@@ -11,6 +11,7 @@ import dev.sandboxjobs.engine.interpreter.CodeContext;
 import dev.sandboxjobs.engine.interpreter.CreateContextOptions;
 import dev.sandboxjobs.engine.interpreter.Execution;
 import dev.sandboxjobs.engine.interpreter.RunCodeOptions;
+import dev.sandboxjobs.engine.interpreter.internal.CodeInterpreter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -111,7 +112,8 @@ public final class RealSandbox extends Operations implements Sandbox {
     public List<CodeContext> listCodeContexts() {
         checkOpen();
         session();
-        return sandbox.interpreter().listCodeContexts();
+        CodeInterpreter interpreter = sandbox.interpreterIfRunning();
+        return interpreter == null ? List.of() : interpreter.listCodeContexts();
     }
 
     @Override
@@ -119,7 +121,11 @@ public final class RealSandbox extends Operations implements Sandbox {
         checkOpen();
         session();
         try {
-            sandbox.interpreter().deleteCodeContext(contextId);
+            CodeInterpreter interpreter = sandbox.interpreterIfRunning();
+            if (interpreter == null) {
+                throw new SandboxException(ErrorCode.CONTEXT_NOT_FOUND, "no interpreter runs");
+            }
+            interpreter.deleteCodeContext(contextId);
             sandbox.contextDeleted(contextId);
         } catch (SandboxException e) {
             if (e.code() == ErrorCode.CONTEXT_NOT_FOUND) {

@@ -297,6 +297,13 @@ public final class SandboxRuntime {
         }
     }
 
+    /** The code interpreter if one runs now (never starts one). */
+    CodeInterpreter interpreterIfRunning() {
+        synchronized (interpreterLock) {
+            return interpreter;
+        }
+    }
+
     /** Starts the pre-warmed executors in the background (a container just started). */
     private void prewarmInterpreter() {
         if (!services.prewarm().isEmpty() && !destroyed) {
