@@ -218,6 +218,7 @@ class SandboxCodeInterpreterTest {
         try {
             CodeContext ctx = sleepy.createCodeContext();
             sleepy.runCode("x = 1", RunCodeOptions.in(ctx));
+            sleepy.runCode("y = 2");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sleepy.info().status() != SandboxStatus.SLEEPING && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -232,6 +233,13 @@ class SandboxCodeInterpreterTest {
             // the sandbox woke up for that call: a new context works at once
             CodeContext fresh = sleepy.createCodeContext();
             assertThat(sleepy.runCode("2 + 2", RunCodeOptions.in(fresh)).text()).isEqualTo("4");
+            // the default context starts again, and its first run says that the state is gone
+            List<String> stderr = new CopyOnWriteArrayList<>();
+            Execution again = sleepy.runCode("'y' in globals()", RunCodeOptions.builder().onStderr(stderr::add).build());
+            assertThat(again.text()).isEqualTo("False");
+            assertThat(again.logs().stderr().get(0)).contains("default python context was started again").contains("sleep");
+            assertThat(stderr.get(0)).contains("started again");
+            assertThat(sleepy.runCode("1 + 1").logs().stderr()).isEmpty();
         } finally {
             sleepy.destroy();
         }

@@ -10,6 +10,7 @@ import dev.sandboxjobs.engine.ExposedPort;
 import dev.sandboxjobs.engine.interpreter.CodeContext;
 import dev.sandboxjobs.engine.interpreter.CreateContextOptions;
 import dev.sandboxjobs.engine.interpreter.Execution;
+import dev.sandboxjobs.engine.interpreter.Logs;
 import dev.sandboxjobs.engine.interpreter.RunCodeOptions;
 import dev.sandboxjobs.engine.interpreter.internal.CodeInterpreter;
 import java.util.List;
@@ -98,6 +99,14 @@ public final class RealSandbox extends Operations implements Sandbox {
         RunCodeOptions o = options == null ? RunCodeOptions.defaults() : options;
         return sandbox.call(() -> {
             try {
+                if (o.context() == null) {
+                    String reason = sandbox.takeLostDefaultContext("default-" + o.language().id());
+                    if (reason != null) {
+                        return withNotice(sandbox.interpreter(), code, o, "[sandbox-jobs] The default "
+                                + o.language().id() + " context was started again because " + reason
+                                + ": variables and imports from earlier runs are gone.");
+                    }
+                }
                 return sandbox.interpreter().runCode(code, o);
             } catch (SandboxException e) {
                 if (e.code() == ErrorCode.CONTEXT_NOT_FOUND && o.context() != null) {
@@ -106,6 +115,17 @@ public final class RealSandbox extends Operations implements Sandbox {
                 throw e;
             }
         });
+    }
+
+    /** Runs code with a notice line first on stderr (in the callback and in the logs). */
+    private static Execution withNotice(CodeInterpreter interpreter, String code, RunCodeOptions o, String notice) {
+        o.onStderr().accept(notice + "\n");
+        Execution run = interpreter.runCode(code, o);
+        List<String> stderr = new java.util.ArrayList<>();
+        stderr.add(notice);
+        stderr.addAll(run.logs().stderr());
+        return new Execution(run.code(), new Logs(run.logs().stdout(), stderr), run.results(), run.error(),
+                run.executionCount());
     }
 
     @Override

@@ -341,6 +341,14 @@ public final class SandboxRuntime {
                 + " live in their interpreter processes only). Create a new one with createCodeContext.";
     }
 
+    /**
+     * Why the default context of a language was lost, once: the next run in it starts fresh and
+     * says so. Null when it was not lost.
+     */
+    String takeLostDefaultContext(String defaultContextId) {
+        return lostContexts.remove(defaultContextId);
+    }
+
     void contextDeleted(String contextId) {
         lostContexts.put(contextId, "it was deleted with deleteCodeContext");
     }
