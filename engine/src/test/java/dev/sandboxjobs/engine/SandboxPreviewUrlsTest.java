@@ -209,6 +209,24 @@ class SandboxPreviewUrlsTest {
     }
 
     @Test
+    void theProxyStartsWithTheEngineWhenConfiguredAndOnlyThen(@TempDir Path own) throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (SandboxEngine configured = TestEngines.builder(own).image(RuntimeImageForTests.image())
+                .preview(new PreviewOptions("127.0.0.1", port, null)).prewarmInterpreters().build()) {
+            HttpResponse<String> response = get("http://unknown.localhost:" + port, "/");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.headers().firstValue("X-Sandbox-Jobs-Error")).contains("NOT_FOUND");
+            assertThat(configured.startPreviewProxy()).isEqualTo(port);
+        }
+        try (SandboxEngine lazy = engine(own.resolve("lazy"))) {
+            assertThatThrownBy(() -> get("http://unknown.localhost:" + port, "/")).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void aSandboxWithoutNetworkRefusesToExposeAPort() {
         Sandbox offline = engine.getSandbox("preview-offline", SandboxOptions.builder().network(NetworkMode.NONE).build());
         try {
