@@ -44,7 +44,9 @@ public enum ErrorCode {
     /** No code context with that id exists in the sandbox; create one with createCodeContext. */
     CONTEXT_NOT_FOUND,
     /** A code interpreter executor could not be started or stopped answering. */
-        INTERPRETER_UNAVAILABLE,
+    INTERPRETER_UNAVAILABLE,
+    /** The sandbox has no network (NetworkMode.NONE), so the operation (exposing a port) is impossible. */
+    NETWORK_DISABLED,
 
     // The job engine.
     /** No workflow is registered under the requested name; register it before submitting or starting. */

@@ -7,7 +7,11 @@ import dev.sandboxjobs.storage.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import dev.sandboxjobs.engine.interpreter.CodeLanguage;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,6 +103,14 @@ public final class SandboxEngine implements AutoCloseable {
         return core.reapOrphans();
     }
 
+    /**
+     * Starts the preview-URL proxy now (it otherwise starts on the first {@code exposePort});
+     * returns the port it listens on.
+     */
+    public int startPreviewProxy() {
+        return core.startPreviewProxy();
+    }
+
     /** The engine's database, for components (the job engine) that share it. */
     public Database database() {
         return core.database();
@@ -153,6 +165,8 @@ public final class SandboxEngine implements AutoCloseable {
         private SandboxDefaults defaults = SandboxDefaults.standard();
         private Clock clock = Clock.systemUTC();
         private Duration maintenanceInterval = Duration.ofMinutes(1);
+        private PreviewOptions preview;
+        private Set<CodeLanguage> prewarm = EnumSet.allOf(CodeLanguage.class);
 
         private Builder() {}
 
@@ -179,6 +193,26 @@ public final class SandboxEngine implements AutoCloseable {
         public Builder maintenanceInterval(Duration value) { maintenanceInterval = Objects.requireNonNull(value); return this; }
 
         /**
+         * Where the preview-URL proxy listens; with this option it starts with the engine (without
+         * it, it starts on the first {@code exposePort}, on a free loopback port).
+         *
+         * <pre>{@code
+         * SandboxEngine.builder().preview(new PreviewOptions("127.0.0.1", 8123, null)).build();
+         * }</pre>
+         */
+        public Builder preview(PreviewOptions value) { preview = Objects.requireNonNull(value); return this; }
+
+        /**
+         * The languages whose code-interpreter executor is started in the background as soon as a
+         * sandbox's container starts, so that the first {@code runCode} does not wait for Python or
+         * Node (default: all). None: interpreters start on first use.
+         */
+        public Builder prewarmInterpreters(CodeLanguage... languages) {
+            prewarm = languages.length == 0 ? EnumSet.noneOf(CodeLanguage.class) : EnumSet.copyOf(Arrays.asList(languages));
+            return this;
+        }
+
+        /**
          * Connects to Docker, opens the database and starts the periodic tasks.
          *
          * @throws SandboxException {@link ErrorCode#DOCKER_UNAVAILABLE} naming the host it tried
@@ -187,7 +221,8 @@ public final class SandboxEngine implements AutoCloseable {
             Path dir = dataDirectory != null ? dataDirectory : defaultDataDirectory(System.getenv());
             Path dbFile = databaseFile != null ? databaseFile : dir.resolve(DATABASE_FILE_NAME);
             EngineConfig config = new EngineConfig(dbFile, database, dockerHost,
-                    image != null ? image : defaultImage(), defaults, clock, maintenanceInterval);
+                    image != null ? image : defaultImage(), defaults, clock, maintenanceInterval,
+                    preview != null ? preview : PreviewOptions.defaults(), preview != null, Set.copyOf(prewarm));
             return new SandboxEngine(EngineCore.start(config));
         }
     }

@@ -5,6 +5,9 @@ import dev.sandboxjobs.storage.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import dev.sandboxjobs.engine.PreviewOptions;
+import dev.sandboxjobs.engine.interpreter.CodeLanguage;
 
 /** The engine's settings, as given to its builder. {@code database} is null when the engine opens its own. */
 public record EngineConfig(
@@ -14,4 +17,7 @@ public record EngineConfig(
         String image,
         SandboxDefaults defaults,
         Clock clock,
-        Duration maintenanceInterval) {}
+        Duration maintenanceInterval,
+        PreviewOptions preview,
+        boolean startPreviewProxy,
+        Set<CodeLanguage> prewarmInterpreters) {}

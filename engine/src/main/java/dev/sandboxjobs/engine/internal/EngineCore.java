@@ -8,7 +8,10 @@ import dev.sandboxjobs.engine.SandboxOptions;
 import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerClients;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.engine.internal.sandbox.EnginePreviews;
 import dev.sandboxjobs.engine.internal.sandbox.SandboxRegistry;
+import dev.sandboxjobs.engine.internal.sandbox.SandboxServices;
+import dev.sandboxjobs.storage.sandbox.PreviewPortRepository;
 import dev.sandboxjobs.engine.internal.tasks.IdleSleepTask;
 import dev.sandboxjobs.engine.internal.tasks.MaxLifetimeTask;
 import dev.sandboxjobs.engine.internal.tasks.OrphanReaperTask;
@@ -33,6 +36,7 @@ public final class EngineCore implements AutoCloseable {
     private final Containers containers;
     private final String engineId;
     private final SandboxRegistry registry;
+    private final EnginePreviews previews;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService executor;
     private final Object lifecycle = new Object();
@@ -46,8 +50,11 @@ public final class EngineCore implements AutoCloseable {
         this.engineId = engineId(database);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-jobs-maintenance"));
         this.executor = Executors.newCachedThreadPool(daemon("sandbox-jobs-exec"));
+        this.previews = new EnginePreviews(config.preview(), new PreviewPortRepository(database.jdbi()));
         this.registry = new SandboxRegistry(containers, new SandboxRepository(database.jdbi()), config.clock(),
-                engineId, config.image(), config.defaults(), executor);
+                engineId, config.image(), config.defaults(), executor,
+                new SandboxServices(previews, config.prewarmInterpreters()));
+        this.previews.attach(registry);
     }
 
     public static EngineCore start(EngineConfig config) {
@@ -72,6 +79,15 @@ public final class EngineCore implements AutoCloseable {
         }
         EngineCore core = new EngineCore(config, db, owns, containers);
         new OrphanReaperTask(core.registry).run();
+        try {
+            core.previews.restore();
+            if (config.startPreviewProxy()) {
+                core.previews.startProxy();
+            }
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
         long every = Math.max(50, config.maintenanceInterval().toMillis());
         core.scheduler.scheduleWithFixedDelay(new OrphanReaperTask(core.registry), every, every, TimeUnit.MILLISECONDS);
         core.scheduler.scheduleWithFixedDelay(new IdleSleepTask(core.registry), every, every, TimeUnit.MILLISECONDS);
@@ -108,6 +124,12 @@ public final class EngineCore implements AutoCloseable {
         return registry.reapOrphans();
     }
 
+    /** Starts the preview proxy if it is not running; returns its port. */
+    public int startPreviewProxy() {
+        checkOpen();
+        return previews.startProxy();
+    }
+
     public Database database() {
         return database;
     }
@@ -126,6 +148,7 @@ public final class EngineCore implements AutoCloseable {
         }
         List<RuntimeException> failures = new ArrayList<>();
         run(failures, scheduler::shutdownNow);
+        run(failures, previews::close);
         run(failures, registry::close);
         run(failures, executor::shutdownNow);
         run(failures, containers::close);

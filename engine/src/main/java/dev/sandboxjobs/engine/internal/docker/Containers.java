@@ -93,6 +93,27 @@ public final class Containers {
         }
     }
 
+    /** The container's IP address on its first network, or null when it has none (stopped, or network none). */
+    public String ipAddress(String containerId) {
+        try {
+            var settings = docker.inspectContainerCmd(containerId).exec().getNetworkSettings();
+            if (settings == null) {
+                return null;
+            }
+            if (settings.getNetworks() != null) {
+                for (var network : settings.getNetworks().values()) {
+                    if (network.getIpAddress() != null && !network.getIpAddress().isBlank()) {
+                        return network.getIpAddress();
+                    }
+                }
+            }
+            String ip = settings.getIpAddress();
+            return ip == null || ip.isBlank() ? null : ip;
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
     public void start(String containerId) {
         docker.startContainerCmd(containerId).exec();
     }

@@ -36,9 +36,11 @@ public final class SandboxRegistry {
     private final SandboxDefaults defaults;
     private final ExecutorService executor;
     private final Map<String, SandboxRuntime> live = new ConcurrentHashMap<>();
+    private final SandboxServices services;
 
     public SandboxRegistry(Containers containers, SandboxRepository repo, Clock clock, String engineId, String image,
-                           SandboxDefaults defaults, ExecutorService executor) {
+                           SandboxDefaults defaults, ExecutorService executor, SandboxServices services) {
+        this.services = services;
         this.containers = containers;
         this.repo = repo;
         this.clock = clock;
@@ -58,6 +60,24 @@ public final class SandboxRegistry {
             return loadOrCreate(id, options);
         });
         return new RealSandbox(runtime, executor, this::forget);
+    }
+
+    /** The runtime of a sandbox known to the database (loaded if needed), never creating one. */
+    Optional<SandboxRuntime> known(String id) {
+        SandboxRuntime runtime = live.get(id);
+        if (runtime != null && !runtime.isDestroyed()) {
+            return Optional.of(runtime);
+        }
+        if (repo.find(id).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(live.compute(id, (k, existing) -> existing != null && !existing.isDestroyed()
+                    ? existing : loadOrCreate(id, SandboxOptions.DEFAULT)));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not load sandbox {}", id, e);
+            return Optional.empty();
+        }
     }
 
     public Optional<Sandbox> find(String id) {
@@ -93,7 +113,7 @@ public final class SandboxRegistry {
             if (rec.isEmpty()) {
                 return false;
             }
-            runtime = new SandboxRuntime(rec.get(), Map.of(), containers, repo, clock, engineId);
+            runtime = new SandboxRuntime(rec.get(), Map.of(), containers, repo, clock, engineId, services);
         }
         runtime.destroy();
         return true;
@@ -178,7 +198,7 @@ public final class SandboxRegistry {
         if (existing.isPresent()) {
             Map<String, Secret> secrets = new LinkedHashMap<>(defaults.secrets());
             secrets.putAll(options.secrets());
-            SandboxRuntime rt = new SandboxRuntime(existing.get(), secrets, containers, repo, clock, engineId);
+            SandboxRuntime rt = new SandboxRuntime(existing.get(), secrets, containers, repo, clock, engineId, services);
             if (rt.containerId() == null) {
                 rt.createContainer();
             }
@@ -198,7 +218,7 @@ public final class SandboxRegistry {
         if (!repo.insertIfAbsent(record)) {
             record = repo.find(id).orElseThrow();
         }
-        SandboxRuntime rt = new SandboxRuntime(record, secrets, containers, repo, clock, engineId);
+        SandboxRuntime rt = new SandboxRuntime(record, secrets, containers, repo, clock, engineId, services);
         if (rt.containerId() == null) {
             try {
                 rt.createContainer();

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import dev.sandboxjobs.engine.interpreter.internal.CodeInterpreter;
+import dev.sandboxjobs.engine.interpreter.internal.DockerExecLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +67,18 @@ public final class SandboxRuntime {
     final ProcessOps processes;
     private final Object internalLock = new Object();
     private ShellSession internalShell;
+    final SandboxServices services;
+    private final Object interpreterLock = new Object();
+    private CodeInterpreter interpreter;
+    /** Contexts whose interpreter was stopped (context id to why), to explain CONTEXT_NOT_FOUND. */
+    private final Map<String, String> lostContexts = new ConcurrentHashMap<>();
+    private volatile String addressKey;
+    private volatile String address;
 
     SandboxRuntime(SandboxRecord record, Map<String, Secret> secrets, Containers containers, SandboxRepository repo,
-                   Clock clock, String engineId) {
+                   Clock clock, String engineId, SandboxServices services) {
         this.id = record.id();
+        this.services = services;
         this.containers = containers;
         this.repo = repo;
         this.clock = clock;
@@ -121,6 +131,7 @@ public final class SandboxRuntime {
         containerId = cid;
         status = SandboxStatus.RUNNING;
         repo.updateContainer(id, cid, status.name(), generation);
+        prewarmInterpreter();
     }
 
     String containerId() {
@@ -170,6 +181,7 @@ public final class SandboxRuntime {
         }
         status = SandboxStatus.RUNNING;
         repo.updateContainer(id, containerId, status.name(), generation);
+        prewarmInterpreter();
     }
 
     /** Stops and starts the container: the last resort when a runaway command cannot be killed. */
@@ -200,6 +212,7 @@ public final class SandboxRuntime {
                 || now.toEpochMilli() - lastActivity < settings.sleepAfterMillis()) {
             return false;
         }
+        closeInterpreter("the sandbox went to sleep after being idle, which stops its interpreters");
         closeShells();
         if (containerId != null) {
             containers.stop(containerId);
@@ -222,14 +235,16 @@ public final class SandboxRuntime {
             containers.remove(containerId);
         }
         repo.delete(id);
+        services.previews().forget(id);
     }
 
     boolean isDestroyed() {
         return destroyed;
     }
 
-    /** Closes the sessions' shells and the engine's own shell. */
+    /** Closes the sessions' shells, the engine's own shell and the code interpreter. */
     void closeShells() {
+        closeInterpreter("the sandbox's container was stopped or restarted, which stops its interpreters");
         for (SessionState s : sessions.values()) {
             s.closeShell();
         }
@@ -267,6 +282,118 @@ public final class SandboxRuntime {
             }
         }
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
+    }
+
+    // ----- code interpreter
+
+    /** This sandbox's code interpreter, created (and its executors pre-warmed) on first use. */
+    CodeInterpreter interpreter() {
+        synchronized (interpreterLock) {
+            if (interpreter == null) {
+                interpreter = new CodeInterpreter(new DockerExecLauncher(containers.client(), containerId, null), clock,
+                        null, services.prewarm(), this::interpreterEnv);
+            }
+            return interpreter;
+        }
+    }
+
+    /** The code interpreter if one runs now (never starts one). */
+    CodeInterpreter interpreterIfRunning() {
+        synchronized (interpreterLock) {
+            return interpreter;
+        }
+    }
+
+    /** Starts the pre-warmed executors in the background (a container just started). */
+    private void prewarmInterpreter() {
+        if (!services.prewarm().isEmpty() && !destroyed) {
+            try {
+                interpreter();
+            } catch (RuntimeException e) {
+                LOG.debug("Could not pre-warm the code interpreter of sandbox {}", id, e);
+            }
+        }
+    }
+
+    /** Stops every executor; contexts are lost, and later use of them says why. */
+    void closeInterpreter(String reason) {
+        CodeInterpreter current;
+        synchronized (interpreterLock) {
+            current = interpreter;
+            interpreter = null;
+        }
+        if (current != null) {
+            current.listCodeContexts().forEach(c -> lostContexts.put(c.id(), reason));
+            current.close();
+        }
+    }
+
+    /** Why a context is unknown: deleted, lost when the interpreter stopped, or never created here. */
+    String lostContextHint(String contextId) {
+        String reason = lostContexts.get(contextId);
+        if (reason != null) {
+            return "Code context " + contextId + " of sandbox " + id + " is gone: " + reason
+                    + ", and variables and imports were lost. Create a new context with createCodeContext"
+                    + " and run its set-up code again.";
+        }
+        return "No code context " + contextId + " in sandbox " + id + ": it was deleted, belongs to another sandbox,"
+                + " or was lost when the sandbox slept, its container restarted or the engine restarted (contexts"
+                + " live in their interpreter processes only). Create a new one with createCodeContext.";
+    }
+
+    /**
+     * Why the default context of a language was lost, once: the next run in it starts fresh and
+     * says so. Null when it was not lost.
+     */
+    String takeLostDefaultContext(String defaultContextId) {
+        return lostContexts.remove(defaultContextId);
+    }
+
+    void contextDeleted(String contextId) {
+        lostContexts.put(contextId, "it was deleted with deleteCodeContext");
+    }
+
+    private Map<String, String> interpreterEnv() {
+        Map<String, String> merged = new LinkedHashMap<>();
+        synchronized (env) {
+            merged.putAll(env);
+        }
+        secrets.forEach((k, v) -> merged.put(k, v.reveal()));
+        return merged;
+    }
+
+    // ----- preview URLs
+
+    SandboxStatus status() {
+        return status;
+    }
+
+    /** The container's IP address while it runs (cached per container start), or null. */
+    String address() {
+        String key = containerId + "/" + generation;
+        if (key.equals(addressKey) && address != null) {
+            return address;
+        }
+        String ip = containerId == null ? null : containers.ipAddress(containerId);
+        address = ip;
+        addressKey = key;
+        return ip;
+    }
+
+    /** A preview request counts as activity, so a sandbox serving requests does not fall asleep. */
+    void recordActivity() {
+        touch();
+    }
+
+    /** Starts a sleeping (or externally stopped) container. */
+    synchronized void wake() {
+        checkUsable();
+        if (status == SandboxStatus.RUNNING && !containerStopped()) {
+            touch();
+            return;
+        }
+        recover();
+        touch();
     }
 
     private void checkUsable() {
