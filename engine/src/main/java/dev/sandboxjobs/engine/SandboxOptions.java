@@ -55,6 +55,21 @@ public record SandboxOptions(
         return new Builder();
     }
 
+    /** A builder holding these options, to derive others from them. */
+    public Builder toBuilder() {
+        Builder b = new Builder().env(env).secrets(secrets).labels(labels);
+        b.image = image;
+        b.memoryBytes = memoryBytes;
+        b.cpus = cpus;
+        b.pidsLimit = pidsLimit;
+        b.network = network;
+        b.sleepAfter = sleepAfter;
+        b.keepAlive = keepAlive;
+        b.maxLifetime = maxLifetime;
+        b.volumes.addAll(volumes);
+        return b;
+    }
+
     /** Builds {@link SandboxOptions}. */
     public static final class Builder {
         private String image;
