@@ -250,16 +250,38 @@ class TestingPipelineDockerTest {
     }
 
     @Test
-    void theSandboxIsDestroyedWhenAnInfrastructureFaultPropagates() {
+    void theSandboxIsDestroyedWhenAnInfrastructureFaultPropagates() throws Exception {
         Path repo = gitRepository(tmp, "node-pass", "main");
-        ArtifactSink broken = (name, content) -> {
-            throw new IllegalStateException("the artifact store is down");
-        };
+        // the container is killed from outside while the tests run: a fault, not a test result
+        Thread killer = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                String id = PipelineTestSupport.run(List.of("docker", "ps", "-q", "--filter",
+                        "label=" + SandboxEngine.ENGINE_LABEL + "=" + engine.engineId(), "--filter",
+                        "label=" + TestingPipeline.SANDBOX_LABEL + "=testing-pipeline")).output().strip();
+                if (!id.isEmpty() && PipelineTestSupport.run(List.of("docker", "top", id)).output().contains("sleep 120")) {
+                    PipelineTestSupport.run(List.of("docker", "kill", id));
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        killer.start();
 
-        assertThatThrownBy(() -> new TestingPipeline(PipelineRequest.builder(repo.toString()).noCaches().build(), broken)
-                .run(engine, SandboxOptions.builder().network(NetworkMode.NONE).build()))
-                .hasMessageContaining("the artifact store is down");
-        // noSandboxOrContainerIsLeftBehind checks the rest
+        try {
+            assertThatThrownBy(() -> run(PipelineRequest.builder(repo.toString()).noCaches().testCommand("sleep 120")
+                    .build(), "runtime", NetworkMode.NONE))
+                    .isInstanceOf(dev.sandboxjobs.engine.SandboxException.class)
+                    .hasMessageContaining("stopped while");
+        } finally {
+            killer.interrupt();
+            killer.join();
+        }
+        // noSandboxOrContainerIsLeftBehind checks that the sandbox was destroyed all the same
     }
 
     @Test

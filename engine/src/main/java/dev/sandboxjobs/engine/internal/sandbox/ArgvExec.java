@@ -78,7 +78,8 @@ final class ArgvExec {
             throw DockerErrors.error("Exec in the sandbox failed", e.getCause());
         }
         Integer exit = exitCode(sandbox, execId);
-        if (exit == null) {
+        boolean signalled = exit == null || exit < 0 || exit >= 128;
+        if (exit == null || signalled && sandbox.stoppedAt(Duration.ofSeconds(2)) != null) {
             throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The container of sandbox " + sandbox.id
                     + " stopped while " + argv.get(0) + " ran (killed from outside?). Run it again.");
         }
