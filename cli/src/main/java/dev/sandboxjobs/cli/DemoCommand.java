@@ -32,7 +32,6 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         var stdout = spec.commandLine().getOut();
         SetupReport setup = PipelineRunner.setup(options, false, stdout);
-        stdout.println("Runtime image: " + setup.image() + (setup.imageBuilt() ? " (built now)" : " (up to date)"));
         Path work;
         try {
             work = Files.createTempDirectory("sandbox-jobs-demo-");
@@ -45,11 +44,24 @@ final class DemoCommand implements Callable<Integer> {
         stdout.println("Running clone → install → test → report in a fresh sandbox...");
         stdout.flush();
         Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "demo");
-        PipelineResult result = PipelineRunner.run(options, setup.image(), PipelineRequest.builder(repo.toString()).build(),
-                reports);
+        PipelineResult result;
+        try {
+            result = PipelineRunner.run(options, setup.image(), PipelineRequest.builder(repo.toString()).build(), reports);
+        } finally {
+            deleteQuietly(work);
+        }
         stdout.println();
         stdout.print(PipelineRunner.summary(result));
         stdout.flush();
         return PipelineRunner.exitCode(result);
+    }
+
+    /** Removes the temporary copy of the sample; the reports stay. */
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary directory is harmless
+        }
     }
 }
