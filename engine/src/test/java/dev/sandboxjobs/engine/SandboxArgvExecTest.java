@@ -80,6 +80,15 @@ class SandboxArgvExecTest {
     }
 
     @Test
+    void aBackgroundProcessLeftRunningDoesNotHoldTheResultBack() {
+        ExecResult r = sandbox.exec(List.of("sh", "-c", "sleep 331 & echo started"),
+                ExecOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("started\n");
+        sandbox.exec("pkill -f 'sleep 331' || true");
+    }
+
+    @Test
     void outputIsStreamedToOnOutputAndCappedInTheResult() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ExecResult r = sandbox.exec(List.of("sh", "-c", "echo first; head -c 5000 /dev/zero | tr '\\0' x"),

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class ArgvExec {
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    private static final Duration GRACE_AFTER_EXIT = Duration.ofMillis(500);
 
     private ArgvExec() {}
 
@@ -49,11 +50,8 @@ final class ArgvExec {
         Callback callback = new Callback(out, err);
         docker.execStartCmd(execId).exec(callback);
         try {
-            if (options.timeout() == null) {
-                callback.done.get();
-            } else {
-                callback.done.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
+            awaitEnd(sandbox, execId, callback, options.timeout() == null ? Long.MAX_VALUE
+                    : start + options.timeout().toNanos());
         } catch (TimeoutException e) {
             kill(sandbox, pidFile);
             try {
@@ -86,6 +84,44 @@ final class ArgvExec {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         return new ExecResult(exit == 0, exit, out.finish(), err.finish(), display(argv), took,
                 out.truncated(), err.truncated());
+    }
+
+    /**
+     * Waits for the output stream to end. A background process the program left running can hold
+     * the stream open after the program exited: once Docker reports the exec ended, the stream
+     * gets a short grace and is then closed.
+     */
+    private static void awaitEnd(SandboxRuntime sandbox, String execId, Callback callback, long deadlineNanos)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        long slice = TimeUnit.MILLISECONDS.toNanos(250);
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                callback.done.get(Math.min(left, slice), TimeUnit.NANOSECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() >= deadlineNanos) {
+                    throw e;
+                }
+            }
+            Boolean running;
+            try {
+                running = sandbox.containers.client().inspectExecCmd(execId).exec().isRunning();
+            } catch (RuntimeException e) {
+                running = null;
+            }
+            if (Boolean.FALSE.equals(running)) {
+                try {
+                    callback.done.get(GRACE_AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillOpen) {
+                    close(callback);
+                }
+                return;
+            }
+        }
     }
 
     /** Kills the wrapper recorded in {@code pidFile} and everything below it. */
