@@ -1,26 +1,67 @@
 package dev.sandboxjobs.cli;
 
+import dev.sandboxjobs.engine.setup.SetupReport;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
+import dev.sandboxjobs.jobs.report.PipelineResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Sets everything up (like setup), then runs the main job in a sandbox and prints its report.")
+        description = {"Sets everything up (like setup), then runs the testing pipeline on the bundled sample repository"
+                + " (a small Node.js calculator, made into a local git repository) in a fresh sandbox and prints a summary"
+                + " with the path of report.html.",
+                "Exit codes: 0 the tests passed, 1 they failed, 2 bad usage, 3 an infrastructure fault."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     SetupOptions options;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the reports (default: <data dir>/reports/<time>-demo).")
+    Path out;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
-        var report = options.builder(out).build().run();
-        out.print(report.render());
-        out.println("TODO: run the demo job in a sandbox on " + report.imageAlias() + " (wired after the sandbox SDK lands)");
-        out.flush();
-        return Main.OK;
+        var stdout = spec.commandLine().getOut();
+        SetupReport setup = PipelineRunner.setup(options, false, stdout);
+        Path work;
+        try {
+            work = Files.createTempDirectory("sandbox-jobs-demo-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+        Path repo = work.resolve("sample-repo");
+        boolean git = SampleRepository.create(repo);
+        stdout.println("Sample repository: " + repo + (git ? " (a local git repository)" : " (plain files: git is not on this host)"));
+        stdout.println("Running clone → install → test → report in a fresh sandbox...");
+        stdout.flush();
+        Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "demo");
+        PipelineResult result;
+        try {
+            result = PipelineRunner.run(options, setup.image(), PipelineRequest.builder(repo.toString()).build(), reports);
+        } finally {
+            deleteQuietly(work);
+        }
+        stdout.println();
+        stdout.print(PipelineRunner.summary(result));
+        stdout.flush();
+        return PipelineRunner.exitCode(result);
+    }
+
+    /** Removes the temporary copy of the sample; the reports stay. */
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary directory is harmless
+        }
     }
 }

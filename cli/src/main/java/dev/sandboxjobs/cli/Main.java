@@ -10,12 +10,13 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code sandbox-jobs} command line. Exit codes: 0 success, 2 bad usage, 3 infrastructure
- * fault (Docker, the image, the host). Errors print one line; {@code --verbose} adds the stack trace.
+ * The {@code sandbox-jobs} command line. Exit codes: 0 success, 1 failing tests ({@code demo},
+ * {@code test}), 2 bad usage, 3 infrastructure fault (Docker, the image, the host). Errors print one line; {@code --verbose} adds the stack trace.
  */
 @Command(name = "sandbox-jobs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable jobs in disposable Docker sandboxes.",
-        subcommands = {SetupCommand.class, DoctorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SetupCommand.class, DoctorCommand.class, DemoCommand.class, TestCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int USAGE = 2;
@@ -68,7 +69,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: setup, doctor or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: setup, doctor, demo or test");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

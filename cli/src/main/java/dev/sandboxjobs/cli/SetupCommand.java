@@ -17,13 +17,16 @@ final class SetupCommand implements Callable<Integer> {
     @Option(names = "--rebuild", description = "Rebuild the runtime image from scratch even when it is up to date.")
     boolean rebuild;
 
+    @Option(names = "--full", description = "Also build the full image (sandbox-jobs/runtime-full): the runtime image plus Go, JDK 17 + Maven, Rust and pytest, for the testing pipeline.")
+    boolean full;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        SetupReport report = options.builder(out).rebuild(rebuild).build().run();
+        SetupReport report = options.builder(out).rebuild(rebuild).full(full).build().run();
         out.println();
         out.print(report.render());
         out.flush();

@@ -23,14 +23,14 @@ class MainTest {
     void helpListsTheCommandsAndExitsZero() {
         Run run = run("--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("setup", "doctor", "demo");
+        assertThat(run.out()).contains("setup", "doctor", "demo", "test");
     }
 
     @Test
     void setupHelpListsItsOptions() {
         Run run = run("setup", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--ca-cert", "--no-host-ca", "--docker-host", "--base-image", "--rebuild");
+        assertThat(run.out()).contains("--ca-cert", "--no-host-ca", "--docker-host", "--base-image", "--rebuild", "--full");
     }
 
     @Test

@@ -33,6 +33,36 @@ public interface SandboxOperations {
      */
     ExecResult exec(String command, ExecOptions options);
 
+    /** Runs a program without a shell; see {@link #exec(List, ExecOptions)}. */
+    default ExecResult exec(List<String> argv) {
+        return exec(argv, ExecOptions.DEFAULT);
+    }
+
+    /**
+     * Runs a program with exactly {@code argv}, without a shell: no word splitting, globbing,
+     * quoting or substitution ever applies to the arguments, so they can hold any user data
+     * (a branch named {@code $(rm -rf ~)} is just a string). Use it whenever a command is built
+     * from data; {@link #exec(String, ExecOptions)} is for shell command lines.
+     *
+     * <pre>{@code
+     * ExecResult r = sandbox.exec(List.of("git", "clone", "--branch=" + branch, "--", url, "/workspace/repo"),
+     *         ExecOptions.builder().timeout(Duration.ofMinutes(2)).env("GIT_TERMINAL_PROMPT", "0").build());
+     * }</pre>
+     *
+     * <p>It runs as its own Docker exec, next to the session's shell rather than in it: it sees the
+     * sandbox's and the session's environment and variables set through the API plus
+     * {@code options.env()}, starts in {@code options.cwd()} (else the session's directory), and
+     * neither reads nor changes the shell's state ({@code cd}/{@code export} done by earlier
+     * commands). Calls may run in parallel. Options and results behave as for a shell command:
+     * output is streamed to {@code onOutput} and capped in the result; a program that is not
+     * found exits with 127, a directory that does not exist gives exit code 1.
+     *
+     * @throws SandboxException {@link ErrorCode#COMMAND_TIMEOUT} when the timeout passes: the program
+     *                          and every process it started have been killed;
+     *                          {@link ErrorCode#INVALID_ARGUMENT} for an empty argv or a NUL byte
+     */
+    ExecResult exec(List<String> argv, ExecOptions options);
+
     /** Streams a command's events; see {@link #execStream(String, ExecOptions)}. */
     default Stream<ExecEvent> execStream(String command) {
         return execStream(command, ExecOptions.DEFAULT);
@@ -151,6 +181,22 @@ public interface SandboxOperations {
     void moveFile(String sourcePath, String destinationPath);
 
     boolean exists(String path);
+
+    /**
+     * Copies a host directory into the sandbox as one streamed tar (no temporary archive on the
+     * host): every file, hidden ones and {@code .git} included, with its permission bits;
+     * symbolic links are copied as links, never followed; other special files are skipped.
+     * {@code targetDir} is created if missing and existing files in it are replaced. The copies
+     * belong to the sandbox's user, so that commands can change them.
+     *
+     * <pre>{@code
+     * sandbox.copyIn(Path.of("/home/me/project"), "/workspace/project");
+     * }</pre>
+     *
+     * @throws SandboxException {@link ErrorCode#FILE_NOT_FOUND} when {@code hostDirectory} is not a
+     *                          directory, {@link ErrorCode#NOT_A_DIRECTORY} when the target is a file
+     */
+    void copyIn(java.nio.file.Path hostDirectory, String targetDir);
 
     /** The entries of a directory, sorted by name. */
     List<FileInfo> listFiles(String path);

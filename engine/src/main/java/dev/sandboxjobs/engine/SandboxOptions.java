@@ -1,6 +1,8 @@
 package dev.sandboxjobs.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +17,7 @@ import java.util.Objects;
  *         .secret("NPM_TOKEN", Secret.fromEnv("NPM_TOKEN"))
  *         .label("run", "42")
  *         .network(NetworkMode.NONE)
+ *         .volume("npm-cache", "/cache/npm")
  *         .build());
  * }</pre>
  *
@@ -32,7 +35,8 @@ public record SandboxOptions(
         NetworkMode network,
         Duration sleepAfter,
         Boolean keepAlive,
-        Duration maxLifetime) {
+        Duration maxLifetime,
+        List<VolumeMount> volumes) {
 
     /** No overrides: everything from the defaults. */
     public static final SandboxOptions DEFAULT = builder().build();
@@ -41,10 +45,29 @@ public record SandboxOptions(
         env = Map.copyOf(Objects.requireNonNull(env, "env"));
         secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
         labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        if (volumes.stream().map(VolumeMount::containerPath).distinct().count() < volumes.size()) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Two volumes are mounted at the same path: " + volumes);
+        }
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding these options, to derive others from them. */
+    public Builder toBuilder() {
+        Builder b = new Builder().env(env).secrets(secrets).labels(labels);
+        b.image = image;
+        b.memoryBytes = memoryBytes;
+        b.cpus = cpus;
+        b.pidsLimit = pidsLimit;
+        b.network = network;
+        b.sleepAfter = sleepAfter;
+        b.keepAlive = keepAlive;
+        b.maxLifetime = maxLifetime;
+        b.volumes.addAll(volumes);
+        return b;
     }
 
     /** Builds {@link SandboxOptions}. */
@@ -60,6 +83,7 @@ public record SandboxOptions(
         private Duration sleepAfter;
         private Boolean keepAlive;
         private Duration maxLifetime;
+        private final List<VolumeMount> volumes = new ArrayList<>();
 
         private Builder() {}
 
@@ -80,10 +104,13 @@ public record SandboxOptions(
         public Builder sleepAfter(Duration value) { sleepAfter = value; return this; }
         public Builder keepAlive(boolean value) { keepAlive = value; return this; }
         public Builder maxLifetime(Duration value) { maxLifetime = value; return this; }
+        /** Mounts the named volume {@code name} (created on first use) at {@code containerPath}; see {@link VolumeMount}. */
+        public Builder volume(String name, String containerPath) { volumes.add(VolumeMount.of(name, containerPath)); return this; }
+        public Builder volume(VolumeMount value) { volumes.add(Objects.requireNonNull(value, "volume")); return this; }
 
         public SandboxOptions build() {
             return new SandboxOptions(image, env, secrets, labels, memoryBytes, cpus, pidsLimit, network,
-                    sleepAfter, keepAlive, maxLifetime);
+                    sleepAfter, keepAlive, maxLifetime, volumes);
         }
     }
 }

@@ -25,6 +25,19 @@ public final class RuntimeImage {
         return RuntimeImageInfo.repository();
     }
 
+    /** The full image's repository, {@code sandbox-jobs/runtime-full}. */
+    public static String fullRepository() {
+        return RuntimeImageInfo.fullRepository();
+    }
+
+    /**
+     * {@code sandbox-jobs/runtime-full:<version>}: the runtime image plus the testing pipeline's
+     * toolchains, built by {@code ./sandbox-jobs setup --full} ({@code Setup.builder().full(true)}).
+     */
+    public static String fullDefaultReference() {
+        return fullRepository() + ":" + version();
+    }
+
     /** {@code sandbox-jobs/runtime:<version>}: the image sandboxes run by default. */
     public static String defaultReference() {
         return repository() + ":" + version();

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * Makes a machine ready to run sandboxes, idempotently: finds a Docker engine (the given host,
  * else {@code DOCKER_HOST}, else the default socket) — installing Docker from the distribution's
  * packages and starting its daemon when there is none and this runs as root on Debian or Ubuntu —
- * then ensures the runtime image, which is built only when one of its inputs changed.
+ * then ensures the runtime image, which is built only when one of its inputs changed (and, with
+ * {@link Builder#full(boolean)}, the full image built from it).
  *
  * <pre>{@code
  * SetupReport report = Setup.builder()
@@ -75,8 +76,19 @@ public final class Setup {
         private Consumer<String> progress = line -> { };
         private Map<String, String> environment = System.getenv();
         private String imageRepository;
+        private boolean full;
 
         private Builder() {}
+
+        /**
+         * Also ensures the "full" image ({@link RuntimeImage#fullDefaultReference()}): the runtime
+         * image plus the toolchains the testing pipeline needs (Go, JDK 17 with Maven, Rust,
+         * pytest), built FROM the runtime image with the same content-hash rule; default false.
+         */
+        public Builder full(boolean full) {
+            this.full = full;
+            return this;
+        }
 
         /** The Docker engine, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2375}; default {@code DOCKER_HOST}, else the default socket. */
         public Builder dockerHost(String dockerHost) {
@@ -163,7 +175,7 @@ public final class Setup {
             String repository = imageRepository == null || imageRepository.isBlank() ? RuntimeImage.repository() : imageRepository;
             return new Setup(new SetupRunner.Options(dockerHost, baseImage, certificates, rebuild, installDocker,
                     data.toAbsolutePath().normalize().resolve(DATABASE_FILE), repository, RuntimeImage.version(),
-                    new Host(environment), progress));
+                    new Host(environment), progress, full, RuntimeImage.fullRepository()));
         }
     }
 }

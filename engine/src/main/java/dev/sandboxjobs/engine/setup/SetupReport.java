@@ -18,10 +18,15 @@ import java.util.List;
  * @param imageBuilt      true when this run built the image; false when it was already up to date
  * @param caCertificates  the extra CA certificates baked into the image, described
  * @param elapsed         how long setup took
+ * @param fullImage       with {@link Setup.Builder#full(boolean)}: the full image's content-addressed tag,
+ *                        {@code sandbox-jobs/runtime-full:<version>-<hash12>}; else null
+ * @param fullImageAlias  with {@code full}: {@code sandbox-jobs/runtime-full:<version>}; else null
+ * @param fullImageBuilt  true when this run built the full image
  */
 public record SetupReport(String dockerHost, String serverVersion, String apiVersion, boolean dockerInstalled,
                           boolean dockerStarted, String baseImage, String image, String imageAlias, String imageId,
-                          boolean imageBuilt, List<String> caCertificates, Duration elapsed) {
+                          boolean imageBuilt, List<String> caCertificates, Duration elapsed, String fullImage,
+                          String fullImageAlias, boolean fullImageBuilt) {
     public SetupReport {
         caCertificates = List.copyOf(caCertificates);
     }
@@ -35,6 +40,10 @@ public record SetupReport(String dockerHost, String serverVersion, String apiVer
         line(out, "Base image", baseImage);
         line(out, "Runtime image", image + (imageBuilt ? " (built now)" : " (up to date)"));
         line(out, "Image alias", imageAlias + " -> " + shortId(imageId));
+        if (fullImage != null) {
+            line(out, "Full image", fullImage + (fullImageBuilt ? " (built now)" : " (up to date)"));
+            line(out, "Full image alias", fullImageAlias);
+        }
         line(out, "CA certificates", caCertificates.isEmpty() ? "none added" : caCertificates.size() + " added");
         for (String certificate : caCertificates) {
             line(out, "", "- " + certificate);

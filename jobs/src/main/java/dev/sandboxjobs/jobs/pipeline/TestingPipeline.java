@@ -1,6 +1,13 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.jobs.cache.CacheMount;
 import dev.sandboxjobs.jobs.detect.Detection;
+import dev.sandboxjobs.jobs.pipeline.internal.SdkPipelineSandbox;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
@@ -14,11 +21,17 @@ import java.util.Objects;
  * producing a {@link PipelineResult}. The seed tutorial made durable and much more capable.
  *
  * <pre>{@code
- * PipelineRequest request = PipelineRequest.builder("https://git.example.com/app.git").ref("main").build();
- * PipelineResult result = new TestingPipeline(request, ArtifactSink.directory(Path.of("out")))
- *         .run(sandbox);
- * System.out.println(result.tests().passed() + " passed; report: " + result.artifacts().get("report.html"));
+ * try (SandboxEngine engine = SandboxEngine.create()) {
+ *     PipelineRequest request = PipelineRequest.builder("https://git.example.com/app.git").ref("main").build();
+ *     PipelineResult result = new TestingPipeline(request, ArtifactSink.directory(Path.of("out")))
+ *             .run(engine, SandboxOptions.builder().image(RuntimeImage.fullDefaultReference()).build());
+ *     System.out.println(result.tests().passed() + " passed; report: " + result.artifacts().get("report.html"));
+ * }
  * }</pre>
+ *
+ * <p>{@link #run(SandboxEngine, SandboxOptions)} creates a fresh sandbox with the request's
+ * dependency-cache volumes and always destroys it at the end, whatever happened;
+ * {@link #run(PipelineSandbox)} runs in a sandbox the caller owns.
  *
  * <p>Failures of the project (an unreachable repository, a missing branch, an unknown kind,
  * a failing install, failing or hanging tests) are results with {@code success == false};
@@ -42,6 +55,56 @@ public final class TestingPipeline {
         this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Label on every sandbox {@link #run(SandboxEngine, SandboxOptions)} creates. */
+    public static final String SANDBOX_LABEL = "dev.sandboxjobs.job";
+
+    /** Runs the pipeline in a fresh sandbox of the engine's default image; see {@link #run(SandboxEngine, SandboxOptions)}. */
+    public PipelineResult run(SandboxEngine engine) {
+        return run(engine, SandboxOptions.DEFAULT);
+    }
+
+    /**
+     * Runs the pipeline in a fresh sandbox made from {@code options} (image, limits, network…)
+     * plus the request's cache volumes, and destroys the sandbox at the end: after success, a
+     * failure, a timeout, and when an exception (an infrastructure fault) propagates.
+     *
+     * @throws dev.sandboxjobs.engine.SandboxException for infrastructure faults (Docker, a missing image)
+     */
+    public PipelineResult run(SandboxEngine engine, SandboxOptions options) {
+        Objects.requireNonNull(engine, "engine");
+        SandboxOptions.Builder sandboxOptions = options.toBuilder().label(SANDBOX_LABEL, "testing-pipeline");
+        for (CacheMount cache : request.caches().mounts()) {
+            sandboxOptions.volume(cache.volume(), cache.containerPath());
+        }
+        String id = "pipeline-" + HexFormat.of().formatHex(randomBytes());
+        Sandbox sandbox = engine.getSandbox(id, sandboxOptions.build());
+        RuntimeException failure = null;
+        try {
+            return run(new SdkPipelineSandbox(sandbox));
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                sandbox.destroy();
+            } catch (RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    throw e;
+                }
+            } finally {
+                sandbox.close();
+            }
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /** Runs the four steps in {@code sandbox}; the caller creates and destroys the sandbox. */

@@ -1,26 +1,29 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import static dev.sandboxjobs.jobs.pipeline.PipelineTestSupport.git;
+import static dev.sandboxjobs.jobs.pipeline.PipelineTestSupport.gitRepository;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sandboxjobs.engine.NetworkMode;
+import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.SandboxDefaults;
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.SandboxOptions;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
-import dev.sandboxjobs.jobs.cache.CacheMount;
+import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
 import dev.sandboxjobs.jobs.cache.CacheMounts;
+import dev.sandboxjobs.jobs.pipeline.internal.SdkPipelineSandbox;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepStatus;
 import dev.sandboxjobs.jobs.results.TestCase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,121 +31,86 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The pipeline on real git repositories of every kind, in real containers of the
- * runtime-full image, through the docker CLI stand-in adapter. Each fixture has a passing
- * and a failing variant.
+ * The pipeline on real git repositories of every kind, in real SDK sandboxes: Node fixtures on
+ * the runtime image (it has node and npm), the others on the full image
+ * ({@link RuntimeImageForTests#fullImage()}, built by setup when missing; a build failure fails
+ * the tests). Each fixture has a passing and a failing variant.
  */
 @RequiresDocker
 class TestingPipelineDockerTest {
 
-    static final String IMAGE = System.getProperty("sandboxjobs.fullImage", "sandbox-jobs/runtime-full:0.1.0-SNAPSHOT");
     static final CacheMounts CACHES = CacheMounts.withPrefix("sandbox-jobs-test-pipeline-cache-");
+
+    @TempDir
+    static Path engineDir;
+    static SandboxEngine engine;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void imageIsBuilt() {
-        var r = DockerCliSandbox.run(List.of("docker", "image", "inspect", IMAGE), Map.of(), null, Duration.ofSeconds(30));
-        assumeTrue(r.exit() == 0, "the image " + IMAGE + " is not built: docker build -t " + IMAGE
-                + " --build-arg RUNTIME_IMAGE=<runtime image> runtime-image/full");
+    static void startTheEngine() {
+        engine = SandboxEngine.builder().dataDirectory(engineDir).image(RuntimeImageForTests.image())
+                .defaults(SandboxDefaults.builder().memoryBytes(3L << 30).label("dev.sandboxjobs.owner", "jobs-tests").build())
+                .build();
     }
 
     @AfterAll
-    static void removeTestCacheVolumes() {
+    static void stopTheEngineAndRemoveTheTestCaches() {
+        if (engine != null) {
+            engine.close();
+        }
         for (String volume : CACHES.volumeNames()) {
-            DockerCliSandbox.run(List.of("docker", "volume", "rm", "-f", volume), Map.of(), null, Duration.ofSeconds(30));
+            PipelineTestSupport.run(List.of("docker", "volume", "rm", "-f", volume));
         }
     }
 
-    static Path fixture(String name) {
-        try {
-            return Path.of(TestingPipelineDockerTest.class.getResource("/projects/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+    @AfterEach
+    void noSandboxOrContainerIsLeftBehind() {
+        assertThat(engine.listSandboxes()).as("sandboxes left behind").isEmpty();
+        var ps = PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--filter",
+                "label=" + SandboxEngine.ENGINE_LABEL + "=" + engine.engineId()));
+        assertThat(ps.output().strip()).as("containers left behind").isEmpty();
     }
 
-    /** Copies a fixture and commits it as a new git repository; returns its path. */
-    static Path gitRepository(Path parent, String fixture, String branch) {
-        Path repo = parent.resolve(fixture);
-        try (Stream<Path> files = Files.walk(fixture(fixture))) {
-            for (Path from : files.toList()) {
-                Path to = repo.resolve(fixture(fixture).relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        git(repo, "init", "--quiet", "--initial-branch=" + branch);
-        git(repo, "add", "-A");
-        git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "fixture");
-        return repo;
+    static String image(String variant) {
+        return variant.equals("full") ? RuntimeImageForTests.fullImage() : RuntimeImageForTests.image();
     }
 
-    static String git(Path dir, String... args) {
-        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
-        argv.addAll(List.of(args));
-        var r = DockerCliSandbox.run(argv, Map.of(), null, Duration.ofMinutes(1));
-        assertThat(r.exit()).as("git %s: %s", List.of(args), r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    private Map<String, String> volumes(CacheMounts caches) {
-        Map<String, String> v = new LinkedHashMap<>();
-        for (CacheMount m : caches.mounts()) {
-            v.put(m.volume(), m.containerPath());
-        }
-        return v;
-    }
-
-    private PipelineResult runInContainer(PipelineRequest request, String network) {
-        String containerId;
-        PipelineResult result;
-        try (DockerCliSandbox sandbox = new DockerCliSandbox(IMAGE, volumes(request.caches()), network)) {
-            containerId = sandbox.containerId;
-            result = new TestingPipeline(request, ArtifactSink.directory(tmp.resolve("artifacts-" + containerId)))
-                    .run(sandbox);
-        }
-        var ps = DockerCliSandbox.run(List.of("docker", "ps", "-aq", "--no-trunc", "--filter", "id=" + containerId),
-                Map.of(), null, Duration.ofSeconds(30));
-        assertThat(ps.stdout().strip()).as("container left behind").isEmpty();
-        return result;
+    private PipelineResult run(PipelineRequest request, String variant, NetworkMode network) {
+        return new TestingPipeline(request, ArtifactSink.directory(tmp.resolve("artifacts-" + System.nanoTime())))
+                .run(engine, SandboxOptions.builder().image(image(variant)).network(network).build());
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-        "node-pass;       nodejs; 3; 0; 1; ''",
-        "node-fail;       nodejs; 2; 1; 1; calc > multiplies",
-        "node-deps-pass;  nodejs; 2; 0; 0; ''",
-        "node-deps-fail;  nodejs; 1; 1; 0; parses days",
-        "python-pass;     python; 2; 0; 1; ''",
-        "python-fail;     python; 1; 1; 1; test_calc.CalcTest > test_sub",
-        "go-pass;         go;     3; 0; 1; ''",
-        "go-fail;         go;     2; 1; 1; example.com/calc > TestSub/positive",
-        "maven-pass;      maven;  2; 0; 1; ''",
-        "maven-fail;      maven;  1; 1; 1; calc.CalcTest > subtracts",
-        "rust-pass;       rust;   2; 0; 1; ''",
-        "rust-fail;       rust;   1; 1; 1; tests::subtracts",
-        "make-pass;       make;   2; 0; 0; ''",
-        "make-fail;       make;   1; 1; 0; adds",
+        "node-pass;       runtime; nodejs; 3; 0; 1; ''",
+        "node-fail;       runtime; nodejs; 2; 1; 1; calc > multiplies",
+        "node-deps-pass;  runtime; nodejs; 2; 0; 0; ''",
+        "node-deps-fail;  runtime; nodejs; 1; 1; 0; parses days",
+        "python-pass;     full;    python; 2; 0; 1; ''",
+        "python-fail;     full;    python; 1; 1; 1; test_calc.CalcTest > test_sub",
+        "go-pass;         full;    go;     3; 0; 1; ''",
+        "go-fail;         full;    go;     2; 1; 1; example.com/calc > TestSub/positive",
+        "maven-pass;      full;    maven;  2; 0; 1; ''",
+        "maven-fail;      full;    maven;  1; 1; 1; calc.CalcTest > subtracts",
+        "rust-pass;       full;    rust;   2; 0; 1; ''",
+        "rust-fail;       full;    rust;   1; 1; 1; tests::subtracts",
+        "make-pass;       runtime; make;   2; 0; 0; ''",
+        "make-fail;       runtime; make;   1; 1; 0; adds",
     })
-    void eachKindIsDetectedInstalledTestedAndReported(String fixture, String kind, int passed, int failed, int skipped,
-            String failure) throws Exception {
+    void eachKindIsDetectedInstalledTestedAndReported(String fixture, String variant, String kind, int passed,
+            int failed, int skipped, String failure) throws Exception {
         Path repo = gitRepository(tmp, fixture, "main");
         String head = git(repo, "rev-parse", "HEAD");
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(repo.toString()).caches(CACHES)
-                .testTimeout(Duration.ofMinutes(5)).build(), "bridge");
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).caches(CACHES)
+                .testTimeout(Duration.ofMinutes(5)).build(), variant, NetworkMode.BRIDGE);
 
         assertThat(r.projectType()).isEqualTo(kind);
         assertThat(r.commit()).isEqualTo(head);
-        assertThat(r.tests().passed()).as("passed; output:\n%s\n%s\n%s", r.output(), r.errors(), r.steps())
-                .isEqualTo(passed);
+        assertThat(r.tests().passed()).as("passed; failure: %s; output:\n%s\n%s\n%s", r.failure(), r.output(),
+                r.errors(), r.steps()).isEqualTo(passed);
         assertThat(r.tests().failed()).isEqualTo(failed);
         assertThat(r.tests().skipped()).isEqualTo(skipped);
         assertThat(r.tests().errored()).isZero();
@@ -167,7 +135,7 @@ class TestingPipelineDockerTest {
     void aGradleProjectIsDetectedAndTheMissingGradleIsExplained() {
         Path repo = gitRepository(tmp, "gradle-pass", "main");
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(repo.toString()).noCaches().build(), "bridge");
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches().build(), "full", NetworkMode.BRIDGE);
 
         assertThat(r.projectType()).isEqualTo("gradle");
         assertThat(r.success()).isFalse();
@@ -185,20 +153,24 @@ class TestingPipelineDockerTest {
         String head = git(repo, "rev-parse", "HEAD");
         git(repo, "checkout", "--quiet", "main");
         Path bare = tmp.resolve("remote.git");
-        var clone = DockerCliSandbox.run(List.of("git", "clone", "--quiet", "--bare", repo.toString(), bare.toString()),
-                Map.of(), null, Duration.ofMinutes(1));
-        assertThat(clone.exit()).isZero();
+        assertThat(PipelineTestSupport.run(List.of("git", "clone", "--quiet", "--bare", repo.toString(),
+                bare.toString())).exit()).isZero();
 
         PipelineRequest request = PipelineRequest.builder("file:///tmp/remote.git").ref(branch).noCaches().build();
         PipelineResult r;
-        try (DockerCliSandbox sandbox = new DockerCliSandbox(IMAGE, Map.of(), "none")) {
+        Sandbox sandbox = engine.getSandbox("metacharacters", SandboxOptions.builder().network(NetworkMode.NONE).build());
+        try {
             sandbox.copyIn(bare, "/tmp/remote.git");
-            r = new TestingPipeline(request, ArtifactSink.directory(tmp.resolve("out"))).run(sandbox);
-            assertThat(sandbox.listFiles("/workspace/repo", 1)).contains("marker.txt").doesNotContain("pwned");
-            assertThat(sandbox.listFiles("/workspace", 1)).doesNotContain("pwned");
-            var depth = sandbox.exec(List.of("git", "-C", "/workspace/repo", "rev-list", "--count", "HEAD"),
+            SdkPipelineSandbox adapter = new SdkPipelineSandbox(sandbox);
+            r = new TestingPipeline(request, ArtifactSink.directory(tmp.resolve("out"))).run(adapter);
+            assertThat(adapter.listFiles("/workspace/repo", 1)).contains("marker.txt").doesNotContain("pwned");
+            assertThat(adapter.listFiles("/workspace", 1)).doesNotContain("pwned");
+            assertThat(sandbox.exec(List.of("find", "/", "-xdev", "-name", "pwned")).stdout()).isEmpty();
+            var depth = adapter.exec(List.of("git", "-C", "/workspace/repo", "rev-list", "--count", "HEAD"),
                     PipelineSandbox.ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
             assertThat(depth.stdout().strip()).as("shallow clone").isEqualTo("1");
+        } finally {
+            sandbox.destroy();
         }
 
         assertThat(r.success()).as(r.failure()).isTrue();
@@ -207,22 +179,29 @@ class TestingPipelineDockerTest {
     }
 
     @Test
-    void aMissingBranchAndAnUnreachableUrlAreReportedNotThrown() {
-        PipelineResult missing;
-        PipelineResult unreachable;
+    void aLocalRepositoryWithARefIsClonedAtThatRef() throws Exception {
         Path repo = gitRepository(tmp, "node-pass", "main");
-        Path bare = tmp.resolve("remote.git");
-        DockerCliSandbox.run(List.of("git", "clone", "--quiet", "--bare", repo.toString(), bare.toString()),
-                Map.of(), null, Duration.ofMinutes(1));
-        try (DockerCliSandbox sandbox = new DockerCliSandbox(IMAGE, Map.of(), "none")) {
-            sandbox.copyIn(bare, "/tmp/remote.git");
-            missing = new TestingPipeline(PipelineRequest.builder("file:///tmp/remote.git").ref("no-such-branch")
-                    .noCaches().build(), ArtifactSink.directory(tmp.resolve("a"))).run(sandbox);
-        }
-        try (DockerCliSandbox sandbox = new DockerCliSandbox(IMAGE, Map.of(), "none")) {
-            unreachable = new TestingPipeline(PipelineRequest.builder("https://git.invalid/x.git").noCaches()
-                    .cloneTimeout(Duration.ofSeconds(60)).build(), ArtifactSink.directory(tmp.resolve("b"))).run(sandbox);
-        }
+        String main = git(repo, "rev-parse", "HEAD");
+        git(repo, "checkout", "--quiet", "-b", "broken");
+        Path test = repo.resolve("test/calc.test.js");
+        Files.writeString(test, Files.readString(test).replace("calc.add(2, 3), 5", "calc.add(2, 3), 500"));
+        git(repo, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "--quiet", "-am", "break");
+
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).ref("main").noCaches().build(), "runtime",
+                NetworkMode.NONE);
+
+        assertThat(r.success()).as(r.failure()).isTrue();
+        assertThat(r.commit()).isEqualTo(main);
+    }
+
+    @Test
+    void aMissingBranchAndAnUnreachableUrlAreReportedNotThrown() {
+        Path repo = gitRepository(tmp, "node-pass", "main");
+
+        PipelineResult missing = run(PipelineRequest.builder(repo.toString()).ref("no-such-branch").noCaches().build(),
+                "runtime", NetworkMode.NONE);
+        PipelineResult unreachable = run(PipelineRequest.builder("https://git.invalid/x.git").noCaches()
+                .cloneTimeout(Duration.ofSeconds(60)).build(), "runtime", NetworkMode.NONE);
 
         assertThat(missing.failure()).contains("\"no-such-branch\" does not exist");
         assertThat(missing.step("test").orElseThrow().status()).isEqualTo(StepStatus.SKIPPED);
@@ -236,7 +215,7 @@ class TestingPipelineDockerTest {
         Path test = repo.resolve("test/calc.test.js");
         Files.writeString(test, Files.readString(test).replace("calc.add(2, 3), 5", "calc.add(2, 3), 500"));
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(repo.toString()).noCaches().build(), "none");
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches().build(), "runtime", NetworkMode.NONE);
 
         assertThat(r.success()).isFalse();
         assertThat(r.notes()).contains("the working copy's uncommitted changes were included");
@@ -248,7 +227,7 @@ class TestingPipelineDockerTest {
         Path dir = Files.createDirectories(tmp.resolve("docs-only"));
         Files.writeString(dir.resolve("README.md"), "just docs");
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(dir.toString()).noCaches().build(), "none");
+        PipelineResult r = run(PipelineRequest.builder(dir.toString()).noCaches().build(), "runtime", NetworkMode.NONE);
 
         assertThat(r.projectType()).isEqualTo("unknown");
         assertThat(r.failure()).contains("unknown project: no known build file");
@@ -257,22 +236,61 @@ class TestingPipelineDockerTest {
     }
 
     @Test
-    void aHangingTestIsKilledAtTheTimeoutAndTheContainerIsRemoved() {
+    void aHangingTestIsKilledAtTheTimeoutAndTheSandboxIsDestroyed() {
         Path repo = gitRepository(tmp, "node-pass", "main");
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(repo.toString()).noCaches()
-                .testCommand("echo started; sleep 600").testTimeout(Duration.ofSeconds(3)).build(), "none");
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches()
+                .testCommand("echo started; sleep 600").testTimeout(Duration.ofSeconds(3)).build(), "runtime",
+                NetworkMode.NONE);
 
         assertThat(r.step("test").orElseThrow().status()).isEqualTo(StepStatus.TIMED_OUT);
         assertThat(r.success()).isFalse();
+        assertThat(r.failure()).contains("did not finish within");
+        assertThat(r.output()).contains("started");
+    }
+
+    @Test
+    void theSandboxIsDestroyedWhenAnInfrastructureFaultPropagates() throws Exception {
+        Path repo = gitRepository(tmp, "node-pass", "main");
+        // the container is killed from outside while the tests run: a fault, not a test result
+        Thread killer = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                String id = PipelineTestSupport.run(List.of("docker", "ps", "-q", "--filter",
+                        "label=" + SandboxEngine.ENGINE_LABEL + "=" + engine.engineId(), "--filter",
+                        "label=" + TestingPipeline.SANDBOX_LABEL + "=testing-pipeline")).output().strip();
+                if (!id.isEmpty() && PipelineTestSupport.run(List.of("docker", "top", id)).output().contains("sleep 120")) {
+                    PipelineTestSupport.run(List.of("docker", "kill", id));
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        killer.start();
+
+        try {
+            assertThatThrownBy(() -> run(PipelineRequest.builder(repo.toString()).noCaches().testCommand("sleep 120")
+                    .build(), "runtime", NetworkMode.NONE))
+                    .isInstanceOf(dev.sandboxjobs.engine.SandboxException.class)
+                    .hasMessageContaining("stopped while");
+        } finally {
+            killer.interrupt();
+            killer.join();
+        }
+        // noSandboxOrContainerIsLeftBehind checks that the sandbox was destroyed all the same
     }
 
     @Test
     void giganticOutputIsCapped() {
         Path repo = gitRepository(tmp, "node-pass", "main");
 
-        PipelineResult r = runInContainer(PipelineRequest.builder(repo.toString()).noCaches()
-                .testCommand("head -c 20000000 /dev/zero | tr '\\0' x; echo; echo done").build(), "none");
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches()
+                .testCommand("head -c 20000000 /dev/zero | tr '\\0' x; echo; echo done").build(), "runtime",
+                NetworkMode.NONE);
 
         assertThat(r.output().length()).isLessThan(PipelineResult.MAX_OUTPUT + 200);
         assertThat(r.output()).contains("characters cut");
@@ -281,11 +299,13 @@ class TestingPipelineDockerTest {
     @Test
     void theSecondRunOfAProjectWithDependenciesInstallsFromTheCacheWithoutANetwork() {
         Path repo = gitRepository(tmp, "node-deps-pass", "main");
-        CacheMounts caches = CacheMounts.withPrefix("sandbox-jobs-test-pipeline-cache-");
 
-        PipelineResult first = runInContainer(PipelineRequest.builder(repo.toString()).caches(caches).build(), "bridge");
-        PipelineResult second = runInContainer(PipelineRequest.builder(repo.toString()).caches(caches).build(), "none");
-        PipelineResult uncached = runInContainer(PipelineRequest.builder(repo.toString()).noCaches().build(), "none");
+        PipelineResult first = run(PipelineRequest.builder(repo.toString()).caches(CACHES).build(), "runtime",
+                NetworkMode.BRIDGE);
+        PipelineResult second = run(PipelineRequest.builder(repo.toString()).caches(CACHES).build(), "runtime",
+                NetworkMode.NONE);
+        PipelineResult uncached = run(PipelineRequest.builder(repo.toString()).noCaches().build(), "runtime",
+                NetworkMode.NONE);
 
         assertThat(first.success()).as(first.failure()).isTrue();
         assertThat(second.success()).as("offline run with the cache: %s", second.failure()).isTrue();

@@ -12,6 +12,10 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.VolumeMount;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import java.util.ArrayList;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.List;
@@ -41,7 +45,11 @@ public final class Containers {
 
     /** The settings of a new container. */
     public record Spec(String name, String image, Map<String, String> labels, long memoryBytes, Double cpus,
-                       long pidsLimit, String networkMode) {}
+                       long pidsLimit, String networkMode, List<VolumeMount> volumes) {
+        public Spec {
+            volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        }
+    }
 
     /** Creates and starts a container; returns its id. */
     public String createAndStart(Spec spec) {
@@ -56,6 +64,16 @@ public final class Containers {
                 .withNetworkMode(spec.networkMode());
         if (spec.cpus() != null) {
             hostConfig.withNanoCPUs((long) (spec.cpus() * 1_000_000_000L));
+        }
+        if (!spec.volumes().isEmpty()) {
+            List<Mount> mounts = new ArrayList<>();
+            for (VolumeMount v : spec.volumes()) {
+                ensureVolume(v.name());
+                // type=volume only: a bind of a host path (or the Docker socket) cannot be expressed here
+                mounts.add(new Mount().withType(MountType.VOLUME).withSource(v.name()).withTarget(v.containerPath())
+                        .withReadOnly(v.readOnly()));
+            }
+            hostConfig.withMounts(mounts);
         }
         String id;
         try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
@@ -82,6 +100,23 @@ public final class Containers {
             throw DockerErrors.error("Cannot start the sandbox container", e);
         }
         return id;
+    }
+
+    /** Creates the named volume, labelled {@code dev.sandboxjobs.volume=cache}, unless it exists. */
+    void ensureVolume(String name) {
+        try {
+            docker.inspectVolumeCmd(name).exec();
+            return;
+        } catch (NotFoundException e) {
+            // create it below
+        }
+        try {
+            docker.createVolumeCmd().withName(name).withLabels(Map.of(VolumeMount.VOLUME_LABEL, "cache")).exec();
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            // created concurrently by another sandbox
+        } catch (RuntimeException e) {
+            throw DockerErrors.error("Cannot create the volume " + name, e);
+        }
     }
 
     /** The container's state, or null when it does not exist. */

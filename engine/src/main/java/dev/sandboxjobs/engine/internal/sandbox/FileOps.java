@@ -261,6 +261,134 @@ final class FileOps {
         }
     }
 
+    /** Streams the host directory {@code source} into {@code abs} as one tar, owned by the sandbox's user. */
+    void copyIn(java.nio.file.Path source, String abs) {
+        java.nio.file.Path root = source.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(root)) {
+            throw new SandboxException(ErrorCode.FILE_NOT_FOUND, "No directory at " + source
+                    + " on the host. Give the path of an existing directory.");
+        }
+        sandbox.call(() -> {
+            check(fileOp(List.of("mkdirp", abs)), abs);
+            int[] owner = owner();
+            PipedInputStream pipe = new PipedInputStream(1 << 16);
+            PipedOutputStream sink;
+            try {
+                sink = new PipedOutputStream(pipe);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try (sink) {
+                    writeDirectoryTar(sink, root, owner[0], owner[1]);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }, "sandbox-jobs-copy-in");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                sandbox.containers.putArchive(sandbox.containerId(), abs, pipe);
+            } catch (DockerException e) {
+                throw DockerErrors.error("Cannot copy " + root + " into " + abs, e);
+            } finally {
+                try {
+                    pipe.close();
+                } catch (IOException ignored) {
+                    // done either way
+                }
+            }
+            try {
+                done.join();
+            } catch (RuntimeException e) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading " + root + " on the host failed: "
+                        + DockerErrors.rootMessage(e), e);
+            }
+            return null;
+        });
+    }
+
+    /** The uid and gid commands run as in the sandbox. */
+    private int[] owner() {
+        ExecOutput out = sandbox.runInternal(List.of("sh", "-c", "id -u; id -g"), 4096);
+        String[] lines = new String(out.stdout(), StandardCharsets.UTF_8).strip().split("\\s+");
+        try {
+            return new int[] {Integer.parseInt(lines[0]), Integer.parseInt(lines[1])};
+        } catch (RuntimeException e) {
+            return new int[] {0, 0};
+        }
+    }
+
+    private static void writeDirectoryTar(java.io.OutputStream out, java.nio.file.Path root, int uid, int gid)
+            throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        java.nio.file.Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(java.nio.file.Path dir,
+                    java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                if (!dir.equals(root)) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(dir) + "/");
+                    e.setMode(040000 | mode(dir, 0755));
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(java.nio.file.Path file,
+                    java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(file), TarArchiveEntry.LF_SYMLINK);
+                    e.setLinkName(java.nio.file.Files.readSymbolicLink(file).toString());
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                } else if (attrs.isRegularFile()) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(file));
+                    e.setSize(attrs.size());
+                    e.setMode(0100000 | mode(file, 0644));
+                    e.setModTime(attrs.lastModifiedTime().toMillis());
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                        in.transferTo(new BoundedOut(tar, attrs.size()));
+                    }
+                    tar.closeArchiveEntry();
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            private String name(java.nio.file.Path p) {
+                return root.relativize(p).toString().replace('\\', '/');
+            }
+
+            private void own(TarArchiveEntry e) {
+                e.setIds(uid, gid);
+            }
+        });
+        tar.finish();
+        tar.flush();
+    }
+
+    private static int mode(java.nio.file.Path p, int fallback) {
+        try {
+            int mode = 0;
+            for (java.nio.file.attribute.PosixFilePermission perm : java.nio.file.Files.getPosixFilePermissions(p,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                mode |= 1 << (8 - perm.ordinal());
+            }
+            return mode;
+        } catch (UnsupportedOperationException | IOException e) {
+            return fallback;
+        }
+    }
+
     void mkdir(String abs, boolean recursive) {
         sandbox.call(() -> {
             check(fileOp(List.of(recursive ? "mkdirp" : "mkdir", abs)), abs);

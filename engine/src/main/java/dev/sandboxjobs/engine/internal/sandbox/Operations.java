@@ -72,6 +72,11 @@ abstract class Operations implements SandboxOperations {
     }
 
     @Override
+    public ExecResult exec(List<String> argv, ExecOptions options) {
+        return session().execArgv(argv, options == null ? ExecOptions.DEFAULT : options);
+    }
+
+    @Override
     public Stream<ExecEvent> execStream(String command, ExecOptions options) {
         ExecOptions base = options == null ? ExecOptions.DEFAULT : options;
         SessionState session = session();
@@ -263,6 +268,14 @@ abstract class Operations implements SandboxOperations {
     @Override
     public boolean exists(String path) {
         return files.exists(path(path));
+    }
+
+    @Override
+    public void copyIn(java.nio.file.Path hostDirectory, String targetDir) {
+        if (hostDirectory == null) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The host directory is null.");
+        }
+        files.copyIn(hostDirectory, path(targetDir));
     }
 
     @Override

@@ -14,7 +14,12 @@ public record SandboxSettings(
         long sleepAfterMillis,
         boolean keepAlive,
         Long maxLifetimeMillis,
-        long maxOutputBytes) {
+        long maxOutputBytes,
+        java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes) {
+
+    public SandboxSettings {
+        volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
+    }
 
     static SandboxSettings resolve(SandboxDefaults d, SandboxOptions o) {
         Duration sleep = o.sleepAfter() != null ? o.sleepAfter() : d.sleepAfter();
@@ -27,6 +32,7 @@ public record SandboxSettings(
                 sleep.toMillis(),
                 o.keepAlive() != null ? o.keepAlive() : d.keepAlive(),
                 life == null ? null : life.toMillis(),
-                d.maxOutputBytes());
+                d.maxOutputBytes(),
+                o.volumes());
     }
 }

@@ -177,4 +177,22 @@ final class Scripts {
             cd -- "$target" || exit 21
             printf '%s\\n' "$(git rev-parse HEAD)" "$(git symbolic-ref --short -q HEAD)"
             """;
+
+    /** Where argv execs record their pid, so that a timeout can kill their tree. */
+    static final String EXEC_DIR = "/var/lib/sandbox-jobs/exec";
+
+    /**
+     * Runs a program from an argv without a shell parsing it: records its own pid in $1, changes
+     * to the directory $2 and runs "${@:3}" as a child (so that the pid file can be removed),
+     * forwarding its exit code. Argv: SCRIPT name PIDFILE DIR PROGRAM [ARG]...
+     */
+    static final String ARGV_EXEC = """
+            mkdir -p -- "${1%/*}" 2>/dev/null; echo "$$" > "$1" 2>/dev/null
+            cd -- "$2" || { rm -f -- "$1"; exit 1; }
+            pidfile=$1; shift 2
+            "$@" </dev/null
+            e=$?
+            rm -f -- "$pidfile"
+            exit "$e"
+            """;
 }

@@ -64,6 +64,27 @@ final class SessionState {
         });
     }
 
+    /** Runs a program from its argv as its own Docker exec, with this session's environment and directory. */
+    ExecResult execArgv(java.util.List<String> argv, ExecOptions options) {
+        if (argv == null || argv.isEmpty() || argv.get(0) == null || argv.get(0).isEmpty()) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The argv is empty; give at least the program to run.");
+        }
+        for (String a : argv) {
+            if (a == null || a.indexOf('\0') >= 0) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "An argument is null or contains a NUL byte, which"
+                        + " a program's arguments cannot hold: " + ArgvExec.display(argv.stream().map(String::valueOf).toList()));
+            }
+        }
+        SandboxRuntime.validateEnv(options.env());
+        if (options.timeout() != null && (options.timeout().isNegative() || options.timeout().isZero())) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The timeout must be positive.");
+        }
+        String dir = PosixPaths.resolve(options.cwd() == null ? cwd : options.cwd(), cwd);
+        long max = options.maxOutputBytes() != null ? options.maxOutputBytes() : sandbox.settings.maxOutputBytes();
+        java.util.List<String> execEnv = sandbox.execEnv(env(), options.env());
+        return sandbox.call(() -> ArgvExec.run(sandbox, java.util.List.copyOf(argv), execEnv, dir, options, max));
+    }
+
     private ExecResult runLocked(String command, ExecOptions options, String dir, long max, boolean mayRetry) {
         ShellSession sh = shell();
         OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), max);

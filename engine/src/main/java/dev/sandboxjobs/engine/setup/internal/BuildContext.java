@@ -77,6 +77,14 @@ public final class BuildContext {
         return of(entries);
     }
 
+    /**
+     * The "full" variant's context bundled in the runtime-image jar. It needs no certificates of
+     * its own: it is built FROM the runtime image, whose id is part of its hash.
+     */
+    public static BuildContext bundledFull() {
+        return of(readClasspathFolder(RuntimeImageInfo.fullContextResource()));
+    }
+
     public Map<String, Entry> entries() {
         return entries;
     }

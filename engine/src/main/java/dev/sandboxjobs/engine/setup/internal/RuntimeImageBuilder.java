@@ -64,7 +64,7 @@ public final class RuntimeImageBuilder {
             id = existing.get();
             progress.accept("Runtime image " + tag + " is up to date");
         } else {
-            id = build(context, base, tag, hash, version, rebuild);
+            id = build(context, "BASE_IMAGE", base.reference(), base.reference() + "@" + base.id(), tag, hash, version, rebuild);
             built = true;
         }
         if (!localId(alias).equals(Optional.of(id))) {
@@ -74,14 +74,45 @@ public final class RuntimeImageBuilder {
         return new Result(tag, alias, id, base, built, hash);
     }
 
-    private String build(BuildContext context, BaseImagePlan.Base base, String tag, String hash, String version, boolean noCache) {
-        progress.accept("Building runtime image " + tag + " on " + base.reference()
+    /**
+     * Ensures an image built FROM another one ({@code baseTag}, passed as the build argument
+     * {@code RUNTIME_IMAGE}): {@code <repository>:<version>-<hash12>}, where the hash covers
+     * {@code context} and the base's id, plus the alias {@code <repository>:<version>}. Built only
+     * when that tag is missing (or {@code rebuild}).
+     */
+    public Result ensureDerived(String repository, String version, BuildContext context, String baseTag,
+                                boolean rebuild) {
+        String baseId = localId(baseTag).orElseThrow(() -> new SandboxException(ErrorCode.IMAGE_MISSING,
+                "The image " + baseTag + " to build " + repository + " from does not exist. Run ./sandbox-jobs setup."));
+        String hash = context.hash(baseId);
+        String tag = repository + ":" + version + "-" + hash.substring(0, 12);
+        String alias = aliasFor(repository, version);
+        Optional<String> existing = localId(tag);
+        boolean built = false;
+        String id;
+        if (existing.isPresent() && !rebuild) {
+            id = existing.get();
+            progress.accept("Image " + tag + " is up to date");
+        } else {
+            id = build(context, "RUNTIME_IMAGE", baseTag, baseTag + "@" + baseId, tag, hash, version, rebuild);
+            built = true;
+        }
+        if (!localId(alias).equals(Optional.of(id))) {
+            String[] repoAndTag = split(alias);
+            docker.tagImageCmd(id, repoAndTag[0], repoAndTag[1]).exec();
+        }
+        return new Result(tag, alias, id, new BaseImagePlan.Base(baseTag, baseId, BaseImagePlan.Source.LOCAL), built, hash);
+    }
+
+    private String build(BuildContext context, String baseArg, String baseReference, String baseLabel, String tag,
+                         String hash, String version, boolean noCache) {
+        progress.accept("Building image " + tag + " on " + baseReference
                 + " (the first build downloads packages and takes a few minutes)");
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_MANAGED, "true");
         labels.put(LABEL_INPUTS, hash);
         labels.put(LABEL_VERSION, version);
-        labels.put(LABEL_BASE, base.reference() + "@" + base.id());
+        labels.put(LABEL_BASE, baseLabel);
         BuildImageResultCallback callback = new BuildImageResultCallback() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -106,7 +137,7 @@ public final class RuntimeImageBuilder {
         };
         try (var ignored = docker.buildImageCmd()
                 .withTarInputStream(new ByteArrayInputStream(context.toTar()))
-                .withBuildArg("BASE_IMAGE", base.reference())
+                .withBuildArg(baseArg, baseReference)
                 .withTags(Set.of(tag))
                 .withLabels(labels)
                 .withPull(false)
@@ -120,7 +151,7 @@ public final class RuntimeImageBuilder {
         } catch (SandboxException e) {
             throw e;
         } catch (Exception e) {
-            throw new SandboxException(ErrorCode.IMAGE_MISSING, "Building the runtime image " + tag + " failed: "
+            throw new SandboxException(ErrorCode.IMAGE_MISSING, "Building the image " + tag + " failed: "
                     + DockerBootstrap.describe(e) + ". See the build output above; fix the cause (often the network"
                     + " to the Debian mirror or a missing CA certificate) and run setup again.", e);
         }

@@ -20,6 +20,14 @@ public final class RuntimeImageInfo {
         return PROPERTIES.getProperty("repository");
     }
 
+    public static String fullRepository() {
+        return PROPERTIES.getProperty("fullRepository");
+    }
+
+    static String fullContextResource() {
+        return PROPERTIES.getProperty("fullContext");
+    }
+
     static String contextResource() {
         return PROPERTIES.getProperty("context");
     }

@@ -20,7 +20,7 @@ public final class SetupRunner {
     /** Validated options; {@code dockerHost} and {@code baseImage} may be null (defaults). */
     public record Options(String dockerHost, String baseImage, List<CaCertificates.Certificate> caCertificates,
                           boolean rebuild, boolean installDocker, Path database, String imageRepository,
-                          String version, Host host, Consumer<String> progress) {
+                          String version, Host host, Consumer<String> progress, boolean full, String fullRepository) {
         public Options {
             caCertificates = List.copyOf(caCertificates);
         }
@@ -41,11 +41,18 @@ public final class SetupRunner {
             BuildContext context = BuildContext.bundled(options.caCertificates());
             RuntimeImageBuilder.Result image = new RuntimeImageBuilder(client, options.host(), options.progress())
                     .ensure(options.imageRepository(), options.version(), context, options.baseImage(), options.rebuild());
+            RuntimeImageBuilder.Result full = null;
+            if (options.full()) {
+                // FROM the content tag just ensured, so that the full image follows every change of the runtime image
+                full = new RuntimeImageBuilder(client, options.host(), options.progress()).ensureDerived(
+                        options.fullRepository(), options.version(), BuildContext.bundledFull(), image.tag(), options.rebuild());
+            }
             return new SetupReport(dockerHost, docker.connected().serverVersion(), docker.connected().apiVersion(),
                     docker.installed(), docker.started(),
                     image.base().reference() + " (" + image.base().source().name().toLowerCase() + ")",
                     image.tag(), image.alias(), image.imageId(), image.built(), describe(options.caCertificates()),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start),
+                    full == null ? null : full.tag(), full == null ? null : full.alias(), full != null && full.built());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,0 +1,106 @@
+package dev.sandboxjobs.cli;
+
+import dev.sandboxjobs.engine.setup.SetupReport;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
+import dev.sandboxjobs.jobs.report.PipelineResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = {"Runs the testing pipeline (clone → install → test → report) on a repository in a fresh sandbox,"
+                + " destroyed at the end. REPOSITORY is a git URL (https://, ssh://, git://, file://, user@host:path)"
+                + " or a local directory (copied in with its uncommitted changes).",
+                "Exit codes: 0 the tests passed, 1 they (or the pipeline) failed, 2 bad usage, 3 an infrastructure fault."})
+final class TestCommand implements Callable<Integer> {
+    @Mixin
+    SetupOptions options;
+
+    @Parameters(index = "0", paramLabel = "REPOSITORY", description = "Git URL or local directory.")
+    String repository;
+
+    @Option(names = "--branch", paramLabel = "B", description = "Branch or tag to test (default: the default branch).")
+    String branch;
+
+    @Option(names = "--commit", paramLabel = "C", description = "Commit SHA to test.")
+    String commit;
+
+    @Option(names = "--subdirectory", paramLabel = "DIR", description = "The project's directory inside the repository.")
+    String subdirectory;
+
+    @Option(names = "--install", paramLabel = "CMD", description = "Install command (a shell line) instead of the detected one; \"\" installs nothing.")
+    String install;
+
+    @Option(names = "--test", paramLabel = "CMD", description = "Test command (a shell line) instead of the detected one.")
+    String test;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", description = "Limit of the test step in minutes (default: 30).")
+    Integer timeoutMinutes;
+
+    @Option(names = "--no-cache", description = "Do not mount the dependency caches.")
+    boolean noCache;
+
+    @Option(names = "--full", description = "Use the full image (Go, JDK 17 + Maven, Rust, pytest), building it if needed."
+            + " The default runtime image has Node/npm, Python, make and git.")
+    boolean full;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Run in this image instead.")
+    String image;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the reports (default: <data dir>/reports/<time>-test).")
+    Path out;
+
+    @Option(names = "--json", description = "Print report.json instead of the summary (setup's progress goes to stderr).")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (branch != null && commit != null) {
+            throw new IllegalArgumentException("give --branch or --commit, not both");
+        }
+        PipelineRequest.Builder request = PipelineRequest.builder(repository)
+                .ref(commit != null ? commit : branch)
+                .subdirectory(subdirectory);
+        if (install != null) {
+            request.installCommand(install);
+        }
+        if (test != null) {
+            request.testCommand(test);
+        }
+        if (timeoutMinutes != null) {
+            if (timeoutMinutes <= 0) {
+                throw new IllegalArgumentException("--timeout must be a positive number of minutes");
+            }
+            request.testTimeout(Duration.ofMinutes(timeoutMinutes));
+        }
+        if (noCache) {
+            request.noCaches();
+        }
+        PipelineRequest built = request.build();   // bad input is an IllegalArgumentException: exit 2
+        if (built.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && !java.nio.file.Files.isDirectory(Path.of(repository))) {
+            throw new IllegalArgumentException(repository + " is neither a git URL (https://, ssh://, git://, file://,"
+                    + " user@host:path) nor an existing directory");
+        }
+
+        var stdout = spec.commandLine().getOut();
+        var progress = json ? spec.commandLine().getErr() : stdout;
+        SetupReport setup = PipelineRunner.setup(options, full && image == null, progress);
+        String sandboxImage = image != null ? image : full ? setup.fullImage() : setup.image();
+        Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "test");
+        PipelineResult result = PipelineRunner.run(options, sandboxImage, built, reports);
+        stdout.print(json ? PipelineRunner.reportJson(result) : PipelineRunner.summary(result));
+        if (json) {
+            stdout.println();
+        }
+        stdout.flush();
+        return PipelineRunner.exitCode(result);
+    }
+}
