@@ -23,6 +23,15 @@ final class DockerLabels {
         return docker("ps", "-aq", "--no-trunc", "--filter", "label=" + SandboxEngine.RUN_LABEL + "=" + runId);
     }
 
+    /** Runs {@code docker args}, ignoring a failure (a container already stopped or gone). */
+    static void dockerTolerant(String... args) {
+        try {
+            docker(args);
+        } catch (IllegalStateException e) {
+            // nothing to do
+        }
+    }
+
     static List<String> docker(String... args) {
         List<String> argv = new ArrayList<>();
         argv.add("docker");
