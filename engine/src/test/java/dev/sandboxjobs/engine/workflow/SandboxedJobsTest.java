@@ -199,6 +199,8 @@ class SandboxedJobsTest {
     void aContainerKilledFromOutsideMidStepIsRetriedInANewSandboxAndTheEngineKeepsWorking() throws Exception {
         Jobs jobs = engine(JobsOptions.defaults()).jobs();
         CountDownLatch sleeping = new CountDownLatch(1);
+        AtomicBoolean slept = new AtomicBoolean();
+        List<String> attempts = new CopyOnWriteArrayList<>();
         jobs.register(Workflow.named("fragile")
                 .sandbox(spec())
                 .retry(RetryPolicy.attempts(3).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
@@ -208,7 +210,8 @@ class SandboxedJobsTest {
                 }))
                 .step(Step.of("work", ctx -> {
                     Sandbox sandbox = ctx.sandbox(Sandbox.class);
-                    if (ctx.attempt() == 1) {
+                    attempts.add(ctx.attempt() + " in " + sandbox.id());
+                    if (!slept.getAndSet(true)) {
                         sleeping.countDown();
                         sandbox.exec("sleep 600");
                     }
@@ -233,13 +236,14 @@ class SandboxedJobsTest {
             Thread.sleep(3000);
             now = jobs.get(submitted.id());
             if (now.attempt() == 1 && !now.state().isFinished()) {
+                System.err.println("killing again; work step ran as " + attempts);
                 DockerLabels.dockerTolerant("kill", first.get(0));
             }
         }
         Run run = jobs.await(submitted.id(), Duration.ofMinutes(2));
 
-        assertThat(run.state()).as("%s", run.failure()).isEqualTo(RunState.SUCCEEDED);
-        assertThat(run.attempt()).isEqualTo(2);
+        assertThat(run.state()).as("%s; work step ran as %s", run.failure(), attempts).isEqualTo(RunState.SUCCEEDED);
+        assertThat(run.attempt()).as("work step ran as %s", attempts).isEqualTo(2);
         assertThat(run.result().asText()).as("every step ran again in the new sandbox").isEqualTo("attempt 2");
         assertThat(DockerLabels.containersOfRun(run.id())).isEmpty();
         assertThat(DockerLabels.docker("ps", "-aq", "--no-trunc", "--filter", "id=" + first.get(0)))
