@@ -7,6 +7,7 @@ import dev.sandboxjobs.engine.testing.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,9 +29,12 @@ class SandboxedCrashRecoveryTest {
         Path work = Files.createDirectories(dir.resolve("work"));
         Files.writeString(work.resolve("hang"), "");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dsandboxjobs.test.image=" + System.getProperty("sandboxjobs.test.image", ""),
-                SandboxedCrashChild.class.getName(), dataDir.toString(), work.toString(), "3")
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        if (System.getProperty("sandboxjobs.test.image") != null) {
+            command.add("-Dsandboxjobs.test.image=" + System.getProperty("sandboxjobs.test.image"));
+        }
+        command.addAll(List.of(SandboxedCrashChild.class.getName(), dataDir.toString(), work.toString(), "3"));
+        Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile())
                 .start();
