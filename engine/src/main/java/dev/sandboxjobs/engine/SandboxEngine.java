@@ -137,7 +137,7 @@ public final class SandboxEngine implements AutoCloseable {
      * <pre>{@code
      * Jobs jobs = engine.jobs();
      * jobs.register(Workflow.named("build")
-     *         .sandbox(SandboxSpec.image(SandboxEngine.defaultImage()))
+     *         .sandbox(SandboxSpec.defaults())
      *         .step(Step.of("make", ctx -> {
      *             ExecResult r = ctx.sandbox(Sandbox.class).exec("make");
      *             return r.success() ? StepResult.success(r.exitCode()) : StepResult.failure(r.stderr(), null);

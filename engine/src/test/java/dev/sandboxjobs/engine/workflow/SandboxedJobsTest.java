@@ -66,7 +66,7 @@ class SandboxedJobsTest {
         Jobs jobs = engine(JobsOptions.defaults()).jobs();
         List<String> labelledWhileRunning = new CopyOnWriteArrayList<>();
         jobs.register(Workflow.named("files")
-                .sandbox(spec().withEnv(Map.of("GREETING", "hello")).withSecrets(List.of("JOB_TOKEN")))
+                .sandbox(SandboxSpec.defaults().withEnv(Map.of("GREETING", "hello")).withSecrets(List.of("JOB_TOKEN")))
                 .step(Step.of("write", ctx -> {
                     Sandbox sandbox = ctx.sandbox(Sandbox.class);
                     labelledWhileRunning.addAll(DockerLabels.containersOfRun(ctx.runId()));

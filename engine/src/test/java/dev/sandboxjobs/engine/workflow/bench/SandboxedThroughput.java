@@ -67,7 +67,7 @@ public final class SandboxedThroughput {
         try (SandboxEngine engine = builder.build()) {
             Jobs jobs = engine.jobs();
             jobs.register(Workflow.named("exec-true")
-                    .sandbox(SandboxSpec.image(image != null ? image : engine.image()))
+                    .sandbox(SandboxSpec.defaults())
                     .step(Step.of("true", ctx -> {
                         ExecResult r = ctx.sandbox(Sandbox.class).exec("true");
                         if (!r.success()) {
