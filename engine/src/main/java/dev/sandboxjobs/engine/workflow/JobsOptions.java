@@ -4,7 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Configuration of the job engine.
+ * Configuration of the job engine, given to {@code SandboxEngine.Builder.jobsOptions}.
+ *
+ * <pre>{@code
+ * SandboxEngine.builder().jobsOptions(JobsOptions.defaults()
+ *         .withMaxConcurrentRuns(4)                       // live sandboxes at once
+ *         .withWorkflowLimits(Map.of("build", 2))
+ *         .withRetention(Duration.ofDays(7)));
+ * }</pre>
  *
  * @param maxConcurrentRuns    runs (hence live sandboxes) at once across all workflows
  * @param workflowLimits       per-workflow caps on concurrent runs (absent: only the global cap)
@@ -49,5 +56,13 @@ public record JobsOptions(int maxConcurrentRuns, Map<String, Integer> workflowLi
 
     public JobsOptions withReapInterval(Duration d) {
         return new JobsOptions(maxConcurrentRuns, workflowLimits, retention, retentionInterval, d, quartzThreads);
+    }
+
+    public JobsOptions withRetentionInterval(Duration d) {
+        return new JobsOptions(maxConcurrentRuns, workflowLimits, retention, d, reapInterval, quartzThreads);
+    }
+
+    public JobsOptions withQuartzThreads(int n) {
+        return new JobsOptions(maxConcurrentRuns, workflowLimits, retention, retentionInterval, reapInterval, n);
     }
 }

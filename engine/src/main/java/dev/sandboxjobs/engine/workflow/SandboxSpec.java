@@ -13,7 +13,7 @@ import java.util.Objects;
  * SandboxSpec.image("sandbox-jobs/debian-base:bookworm").withEnv(Map.of("CI", "true")).withMemoryMb(512)
  * }</pre>
  *
- * @param image     the image to run
+ * @param image     the image to run; null for the engine's default image
  * @param env       environment variables
  * @param secrets   names of secrets to expose as environment variables of the same name
  * @param memoryMb  memory limit in MiB, 0 for the engine's default
@@ -25,7 +25,9 @@ import java.util.Objects;
 public record SandboxSpec(String image, Map<String, String> env, List<String> secrets, int memoryMb, double cpus,
                           int pids, String network, Map<String, String> labels) {
     public SandboxSpec {
-        Objects.requireNonNull(image, "image");
+        if (image != null && image.isBlank()) {
+            throw new IllegalArgumentException("image must not be blank; use SandboxSpec.defaults() for the engine's image");
+        }
         env = env == null ? Map.of() : Map.copyOf(env);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -35,8 +37,15 @@ public record SandboxSpec(String image, Map<String, String> env, List<String> se
         }
     }
 
+    /** A sandbox of {@code image}, with no network and the engine's default limits. */
     public static SandboxSpec image(String image) {
+        Objects.requireNonNull(image, "image");
         return new SandboxSpec(image, Map.of(), List.of(), 0, 0, 0, "none", Map.of());
+    }
+
+    /** A sandbox of the engine's default image (the runtime image), with no network and default limits. */
+    public static SandboxSpec defaults() {
+        return new SandboxSpec(null, Map.of(), List.of(), 0, 0, 0, "none", Map.of());
     }
 
     public SandboxSpec withEnv(Map<String, String> e) {
