@@ -140,12 +140,14 @@ class SandboxLifecycleTest {
             try {
                 sb.exec("true");
                 java.util.concurrent.CompletableFuture<ExecResult> running =
-                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sb.exec("echo started; sleep 60"));
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sb.exec("echo run >> /workspace/runs; sleep 60"));
                 Thread.sleep(500);
                 docker.killContainerCmd(sb.info().containerId()).exec();
                 assertThatThrownBy(running::get).hasCauseInstanceOf(SandboxException.class)
                         .satisfies(e -> assertThat(((SandboxException) e.getCause()).code()).isEqualTo(ErrorCode.SANDBOX_ERROR));
                 assertThat(sb.exec("echo back").stdout()).isEqualTo("back\n");
+                // the killed command is reported, never silently run a second time
+                assertThat(sb.exec("cat /workspace/runs").stdout()).isEqualTo("run\n");
             } finally {
                 sb.destroy();
             }

@@ -111,8 +111,10 @@ final class SessionState {
             Instant stopped = signalled ? sandbox.stoppedAt(Duration.ofSeconds(2)) : (sandbox.containerStopped() ? Instant.MIN : null);
             if (stopped != null) {
                 sandbox.recover();
-                // the container had already stopped when the command was sent: it never ran, run it now
-                if (mayRetry && (outcome.exitCode() < 0 || !stopped.isAfter(sentAt))) {
+                // Run it again only when Docker proves the container had stopped before the command was
+                // sent (so it never ran): an unknown exit code or stop time is not proof, and a command
+                // must never run twice behind the caller's back.
+                if (mayRetry && !Instant.MIN.equals(stopped) && !stopped.isAfter(sentAt)) {
                     return runLocked(command, options, dir, max, false);
                 }
                 throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The container of sandbox " + sandbox.id
