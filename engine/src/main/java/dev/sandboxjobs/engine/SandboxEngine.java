@@ -1,8 +1,14 @@
 package dev.sandboxjobs.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxjobs.engine.internal.EngineConfig;
 import dev.sandboxjobs.engine.internal.EngineCore;
 import dev.sandboxjobs.engine.internal.Versions;
+import dev.sandboxjobs.engine.internal.jobs.SdkSandboxProvider;
+import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.SecretResolver;
+import dev.sandboxjobs.engine.workflow.internal.JobEngine;
 import dev.sandboxjobs.storage.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,10 +50,23 @@ public final class SandboxEngine implements AutoCloseable {
     /** The file name of the database inside the data directory. */
     public static final String DATABASE_FILE_NAME = "sandbox-jobs.db";
 
-    private final EngineCore core;
+    /** The label naming the run on the per-task sandboxes of {@link #jobs()}. */
+    public static final String RUN_LABEL = SdkSandboxProvider.RUN_LABEL;
 
-    private SandboxEngine(EngineCore core) {
+    private final EngineCore core;
+    private final JobsOptions jobsOptions;
+    private final SecretResolver secretResolver;
+    private final ObjectMapper objectMapper;
+    private final Object jobsLock = new Object();
+    private JobEngine jobs;
+    private boolean closed;
+
+    private SandboxEngine(EngineCore core, JobsOptions jobsOptions, SecretResolver secretResolver,
+                          ObjectMapper objectMapper) {
         this.core = core;
+        this.jobsOptions = jobsOptions;
+        this.secretResolver = secretResolver;
+        this.objectMapper = objectMapper;
     }
 
     /** An engine with every default. */
@@ -121,6 +140,47 @@ public final class SandboxEngine implements AutoCloseable {
         return core.engineId();
     }
 
+    /**
+     * The durable job engine over this engine's database and sandboxes: each run of a workflow that
+     * declares a {@link dev.sandboxjobs.engine.workflow.SandboxSpec} gets its own sandbox, labelled
+     * {@link #RUN_LABEL}{@code =<runId>} and destroyed when the run ends; its steps reach it with
+     * {@code ctx.sandbox(Sandbox.class)}.
+     *
+     * <pre>{@code
+     * Jobs jobs = engine.jobs();
+     * jobs.register(Workflow.named("build")
+     *         .sandbox(SandboxSpec.image(SandboxEngine.defaultImage()))
+     *         .step(Step.of("make", ctx -> {
+     *             ExecResult r = ctx.sandbox(Sandbox.class).exec("make");
+     *             return r.success() ? StepResult.success(r.exitCode()) : StepResult.failure(r.stderr(), null);
+     *         }))
+     *         .build());
+     * jobs.start();                    // after registering: recovers runs left by a previous process
+     * Run run = jobs.submit(RunRequest.of("build").build());
+     * }</pre>
+     *
+     * <p>Created on the first call (the same instance afterwards) but not started: register the
+     * workflows, then call {@link Jobs#start()}. The first call takes an operating-system lock on
+     * the database, so one process at a time runs jobs on a database; other engines on the same
+     * database keep using sandboxes as long as they do not call {@code jobs()}. Closed with this
+     * engine, before the sandboxes' core and the database.
+     *
+     * @throws SandboxException {@link ErrorCode#DATABASE_LOCKED} if another engine runs jobs on this
+     *                          database, {@link ErrorCode#CLOSED} after {@link #close()}
+     */
+    public Jobs jobs() {
+        synchronized (jobsLock) {
+            if (closed) {
+                throw new SandboxException(ErrorCode.CLOSED, "The engine was closed. Build a new SandboxEngine.");
+            }
+            if (jobs == null) {
+                jobs = new JobEngine(core.database(), core.config().clock(), objectMapper, jobsOptions,
+                        new SdkSandboxProvider(core, secretResolver));
+            }
+            return jobs;
+        }
+    }
+
     /** The default image of new sandboxes. */
     public String image() {
         return core.config().image();
@@ -131,12 +191,26 @@ public final class SandboxEngine implements AutoCloseable {
     }
 
     /**
-     * Stops the periodic tasks, closes the sessions' shells, the Docker client and the database
-     * (if the engine opened it). Sandboxes keep running. Safe twice.
+     * Closes the job engine (if {@link #jobs()} was used; runs in flight stay recorded as running
+     * and resume in the next engine), then stops the periodic tasks, closes the sessions' shells,
+     * the Docker client and the database (if the engine opened it). Sandboxes keep running. Safe
+     * twice.
      */
     @Override
     public void close() {
-        core.close();
+        JobEngine j;
+        synchronized (jobsLock) {
+            closed = true;
+            j = jobs;
+            jobs = null;
+        }
+        try {
+            if (j != null) {
+                j.close();
+            }
+        } finally {
+            core.close();
+        }
     }
 
     /** Builds a {@link SandboxEngine}; every setting is optional. */
@@ -167,8 +241,23 @@ public final class SandboxEngine implements AutoCloseable {
         private Duration maintenanceInterval = Duration.ofMinutes(1);
         private PreviewOptions preview;
         private Set<CodeLanguage> prewarm = EnumSet.allOf(CodeLanguage.class);
+        private JobsOptions jobsOptions = JobsOptions.defaults();
+        private SecretResolver secretResolver = SecretResolver.fromEnvironment();
+        private ObjectMapper objectMapper;
 
         private Builder() {}
+
+        /** Settings of {@link SandboxEngine#jobs()}: concurrency limits, retention, threads (default {@link JobsOptions#defaults()}). */
+        public Builder jobsOptions(JobsOptions value) { jobsOptions = Objects.requireNonNull(value); return this; }
+
+        /**
+         * How {@link SandboxEngine#jobs()} turns a sandbox spec's secret names into values (default:
+         * the engine process's environment variables of the same names).
+         */
+        public Builder secretResolver(SecretResolver value) { secretResolver = Objects.requireNonNull(value); return this; }
+
+        /** The Jackson mapper for jobs' parameters and results (default a plain {@code ObjectMapper}). */
+        public Builder objectMapper(ObjectMapper value) { objectMapper = Objects.requireNonNull(value); return this; }
 
         /** Where the engine keeps its database (default {@link SandboxEngine#defaultDataDirectory}). */
         public Builder dataDirectory(Path value) { dataDirectory = value; return this; }
@@ -223,7 +312,8 @@ public final class SandboxEngine implements AutoCloseable {
             EngineConfig config = new EngineConfig(dbFile, database, dockerHost,
                     image != null ? image : defaultImage(), defaults, clock, maintenanceInterval,
                     preview != null ? preview : PreviewOptions.defaults(), preview != null, Set.copyOf(prewarm));
-            return new SandboxEngine(EngineCore.start(config));
+            return new SandboxEngine(EngineCore.start(config), jobsOptions, secretResolver,
+                    objectMapper != null ? objectMapper : new ObjectMapper());
         }
     }
 }

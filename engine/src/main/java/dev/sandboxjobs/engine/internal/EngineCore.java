@@ -119,6 +119,12 @@ public final class EngineCore implements AutoCloseable {
         return registry.destroy(id);
     }
 
+    /** Whether the sandbox exists and its container is still on Docker (running or stopped, with its files). */
+    public boolean containerExists(String id) {
+        checkOpen();
+        return registry.containerExists(id);
+    }
+
     public int reapOrphans() {
         checkOpen();
         return registry.reapOrphans();

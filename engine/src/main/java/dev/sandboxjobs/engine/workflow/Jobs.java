@@ -10,6 +10,7 @@ import java.util.function.Consumer;
  * the engine's database so that a crash loses nothing.
  *
  * <pre>{@code
+ * Jobs jobs = sandboxEngine.jobs();
  * jobs.register(Workflow.named("hello")
  *         .step(Step.of("greet", ctx -> StepResult.success("hello " + ctx.parameter("name", String.class).orElse("you"))))
  *         .build());

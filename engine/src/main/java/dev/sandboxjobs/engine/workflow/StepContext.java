@@ -4,7 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.Optional;
 
-/** What a step is given while it runs. */
+/**
+ * What a step is given while it runs.
+ *
+ * <pre>{@code
+ * Step.of("test", ctx -> {
+ *     ExecResult r = ctx.sandbox(Sandbox.class).exec("cd /workspace/app && make test");
+ *     ctx.log().info(r.stdout());
+ *     return r.success() ? StepResult.success(Map.of("exit", 0)) : StepResult.failure("tests failed", null);
+ * })
+ * }</pre>
+ */
 public interface StepContext {
     /** The run's id. */
     String runId();
@@ -18,6 +28,22 @@ public interface StepContext {
      * @throws IllegalStateException if the workflow declares no sandbox
      */
     StepSandbox sandbox();
+
+    /**
+     * The run's sandbox as {@code type}; with the engine of {@code SandboxEngine.jobs()}, that is
+     * the SDK's {@code dev.sandboxjobs.engine.Sandbox}:
+     *
+     * <pre>{@code
+     * Sandbox sandbox = ctx.sandbox(Sandbox.class);
+     * ExecResult r = sandbox.exec("make test");
+     * }</pre>
+     *
+     * @throws IllegalStateException    if the workflow declares no sandbox
+     * @throws IllegalArgumentException if the sandbox is not of that type
+     */
+    default <T> T sandbox(Class<T> type) {
+        return sandbox().unwrap(type);
+    }
 
     /** The run's parameters as given at submission (an object node, possibly empty). */
     JsonNode parameters();

@@ -119,6 +119,12 @@ public final class SandboxRegistry {
         return true;
     }
 
+    /** Whether the sandbox is in the database and its container exists on Docker (running or stopped). */
+    public boolean containerExists(String id) {
+        Optional<SandboxRecord> rec = id == null ? Optional.empty() : repo.find(id);
+        return rec.isPresent() && rec.get().containerId() != null && containers.state(rec.get().containerId()) != null;
+    }
+
     /** Removes containers with this engine's label whose sandbox is unknown or has another container. */
     public int reapOrphans() {
         int reaped = 0;

@@ -1,6 +1,7 @@
 package dev.sandboxjobs.engine.workflow.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.workflow.Failure;
 import dev.sandboxjobs.engine.workflow.InfrastructureFault;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,17 @@ import org.slf4j.LoggerFactory;
  */
 final class RunExecution implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
-    /** SandboxException codes of the SDK that mean the infrastructure failed, not the work. */
-    private static final Set<String> INFRA_CODES = Set.of("DOCKER_UNAVAILABLE", "SANDBOX_NOT_FOUND",
-            "SANDBOX_DIED", "CONTAINER_DIED", "SANDBOX_START_FAILED", "DATABASE_LOCKED", "DATABASE_UNAVAILABLE");
+    /**
+     * SandboxException codes that mean the infrastructure failed, not the work, so that another
+     * attempt in a new sandbox may succeed: Docker unreachable, a Docker or container failure (a
+     * container killed from outside mid-command), the sandbox gone from under the run, an
+     * interpreter that stopped answering, the database unusable for a moment. Not retryable:
+     * {@code IMAGE_MISSING} and {@code INVALID_ARGUMENT} (setup or configuration is needed),
+     * {@code COMMAND_TIMEOUT} and file errors (the work's own doing), {@code CLOSED}.
+     */
+    static final Set<ErrorCode> INFRA_CODES = EnumSet.of(ErrorCode.DOCKER_UNAVAILABLE, ErrorCode.SANDBOX_ERROR,
+            ErrorCode.SANDBOX_NOT_FOUND, ErrorCode.SANDBOX_DESTROYED, ErrorCode.INTERPRETER_UNAVAILABLE,
+            ErrorCode.DATABASE_UNAVAILABLE);
 
     final JobEngine engine;
     final Workflow workflow;
@@ -135,11 +145,16 @@ final class RunExecution implements Runnable {
             SandboxSpec spec = engine.readSpec(row.sandboxSpec());
             if (spec != null) {
                 if (sandboxId != null && engine.sandboxes.isAlive(sandboxId)) {
-                    sandbox = engine.sandboxes.attach(sandboxId);
+                    sandbox = engine.sandboxes.attach(sandboxId, spec);
                 } else {
                     sandboxId = null;
                     try {
                         sandbox = engine.sandboxes.create(runId, spec);
+                    } catch (SandboxException e) {
+                        if (!INFRA_CODES.contains(e.code())) {
+                            throw e;   // a missing image, an unset secret: setup is needed, a retry would not help
+                        }
+                        throw new InfrastructureFault("Could not create the sandbox: " + e.getMessage(), e);
                     } catch (RuntimeException e) {
                         throw new InfrastructureFault("Could not create the sandbox: " + e.getMessage(), e);
                     }
@@ -256,7 +271,7 @@ final class RunExecution implements Runnable {
             if (c instanceof InfrastructureFault || c instanceof IOException) {
                 return true;
             }
-            if (c instanceof SandboxException se && INFRA_CODES.contains(se.code().name())) {
+            if (c instanceof SandboxException se && INFRA_CODES.contains(se.code())) {
                 return true;
             }
         }

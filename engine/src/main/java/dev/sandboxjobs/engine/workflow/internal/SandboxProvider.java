@@ -17,12 +17,19 @@ public interface SandboxProvider {
     /** Creates and starts a sandbox for {@code runId}, labelled with it. Failures are infrastructure faults. */
     TaskSandbox create(String runId, SandboxSpec spec);
 
-    /** Reattaches to a sandbox that survived a restart. */
-    TaskSandbox attach(String sandboxId);
+    /**
+     * Reattaches to a sandbox that survived a restart; {@code spec} is the run's stored spec (its
+     * secret names are resolved again, as secret values are never stored).
+     */
+    TaskSandbox attach(String sandboxId, SandboxSpec spec);
 
     /** Destroys a sandbox; a sandbox that is already gone is not an error. */
     void destroy(String sandboxId);
 
+    /**
+     * Whether the sandbox still exists with its files (its container may be stopped); a run whose
+     * sandbox is alive resumes in it after a restart.
+     */
     boolean isAlive(String sandboxId);
 
     /** Every live sandbox labelled with a run by this engine. */
@@ -37,7 +44,7 @@ public interface SandboxProvider {
         }
 
         @Override
-        public TaskSandbox attach(String sandboxId) {
+        public TaskSandbox attach(String sandboxId, SandboxSpec spec) {
             throw new IllegalStateException("This job engine has no sandbox provider");
         }
 

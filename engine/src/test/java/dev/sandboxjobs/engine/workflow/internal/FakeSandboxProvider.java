@@ -30,7 +30,7 @@ final class FakeSandboxProvider implements SandboxProvider {
     }
 
     @Override
-    public TaskSandbox attach(String sandboxId) {
+    public TaskSandbox attach(String sandboxId, SandboxSpec spec) {
         return handle(sandboxId);
     }
 
