@@ -106,8 +106,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     final ExecutorService workers;
     final ScheduledExecutorService timers;
     volatile boolean closing;
+    volatile boolean draining;
 
     private final boolean ownsDatabase;
+    private final boolean client;
     private final EngineLock engineLock;
     private final QuartzScheduling quartz;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
@@ -119,22 +121,33 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     private Thread dispatcher;
 
     public JobEngine(Database db, Clock clock, ObjectMapper mapper, JobsOptions options, SandboxProvider sandboxes) {
-        this(db, false, clock, mapper, options, sandboxes);
+        this(db, false, false, clock, mapper, options, sandboxes);
     }
 
-    private JobEngine(Database db, boolean ownsDatabase, Clock clock, ObjectMapper mapper, JobsOptions options,
-                      SandboxProvider sandboxes) {
+    /**
+     * A client over the database: it takes no lock and never starts (no dispatcher, no scheduler
+     * firing); it submits, reads, cancels and edits schedules, and the engine that holds the
+     * database (a worker, perhaps in another process) does the work.
+     */
+    public static JobEngine client(Database db, Clock clock, ObjectMapper mapper, JobsOptions options) {
+        return new JobEngine(db, false, true, clock, mapper, options, null);
+    }
+
+    private JobEngine(Database db, boolean ownsDatabase, boolean client, Clock clock, ObjectMapper mapper,
+                      JobsOptions options, SandboxProvider sandboxes) {
         this.db = db;
         this.ownsDatabase = ownsDatabase;
+        this.client = client;
         this.clock = clock;
         this.json = mapper.copy().registerModule(new JavaTimeModule());
         this.options = options;
         this.sandboxes = sandboxes == null ? SandboxProvider.NONE : sandboxes;
-        this.engineLock = db.dialect() == Dialect.SQLITE ? EngineLock.acquire(Path.of(db.location())) : null;
+        this.engineLock = db.dialect() == Dialect.SQLITE && !client ? EngineLock.acquire(Path.of(db.location())) : null;
         try {
             this.store = new JobStore(db);
             this.logWriter = new LogWriter(store.logs());
-            this.quartz = new QuartzScheduling(db, "sandbox-jobs-" + engineId(), options.quartzThreads(), 5_000,
+            this.quartz = new QuartzScheduling(db, "sandbox-jobs-" + engineId()
+                    + (client ? "-client-" + UUID.randomUUID() : ""), options.quartzThreads(), 5_000,
                     this);
         } catch (RuntimeException e) {
             if (engineLock != null) {
@@ -163,7 +176,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             throw new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, e.getMessage(), e);
         }
         try {
-            return new JobEngine(db, true, clock, mapper, options, sandboxes);
+            return new JobEngine(db, true, false, clock, mapper, options, sandboxes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -199,6 +212,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     public void start() {
         synchronized (lifecycle) {
             ensureOpen();
+            if (client) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A jobs client cannot start: it only"
+                        + " submits and reads. Run the work with engine.jobs().start() (or `sandbox-jobs worker`).");
+            }
             if (started) {
                 return;
             }
@@ -213,6 +230,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             dispatcher.setDaemon(true);
             dispatcher.start();
             schedule(new ReaperTask(this), options.reapInterval());
+            schedule(new CancelWatchTask(this), Duration.ofMillis(500));
             if (db.dialect() == Dialect.SQLITE) {
                 schedule(new CheckpointTask(db), Duration.ofMillis(200));
             }
@@ -292,6 +310,37 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             errors.subList(1, errors.size()).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    @Override
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        synchronized (lifecycle) {
+            if (closing) {
+                return active.isEmpty();
+            }
+            draining = true;
+        }
+        quartz.standby();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        boolean allFinished = active.isEmpty();
+        close();
+        return allFinished;
+    }
+
+    /**
+     * The pid of the live process running jobs on this SQLite database (holding its lock), if any:
+     * a hint for clients.
+     */
+    public static java.util.Optional<Long> lockHolderPid(Database db) {
+        return db.dialect() == Dialect.SQLITE ? EngineLock.holderPid(Path.of(db.location())) : java.util.Optional.empty();
+    }
+
+    /** The runs this engine is executing now. */
+    Set<String> activeRunIds() {
+        return Set.copyOf(active.keySet());
     }
 
     private interface Action {
@@ -524,6 +573,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
 
     /** Starts what may start now; returns how long to sleep unless woken. */
     long dispatchOnce() {
+        if (draining) {
+            return 1_000;
+        }
         int free = options.maxConcurrentRuns() - active.size();
         long now = clock.millis();
         if (free > 0) {
@@ -644,6 +696,15 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             finishSignals.remove(runId, signal);
             return run;
         }
+        if (client) {
+            finishSignals.remove(runId, signal);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!run.state().isFinished() && System.nanoTime() < deadline) {
+                Thread.sleep(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
+                run = get(runId);
+            }
+            return run;
+        }
         try {
             signal.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -696,8 +757,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                 return new CancelResult(runId, true, RunState.CANCELLED, "Run " + runId
                         + " was cancelled while running; its sandbox is destroyed.");
             }
-            return new CancelResult(runId, true, RunState.RUNNING, "Run " + runId
-                    + " will be cancelled when its engine resumes it.");
+            return new CancelResult(runId, true, RunState.RUNNING, "Run " + runId + (client
+                    ? " is being cancelled by the engine running it (within a second)."
+                    : " will be cancelled when its engine resumes it."));
         }
         throw new SandboxException(ErrorCode.DATABASE_LOCKED, "Run " + runId
                 + " kept changing while it was being cancelled; try again.");

@@ -97,6 +97,17 @@ final class QuartzScheduling implements AutoCloseable {
         }
     }
 
+    /** Stops firing triggers (they stay stored; a later engine fires or misfires them). */
+    void standby() {
+        try {
+            if (!closed) {
+                scheduler.standby();
+            }
+        } catch (SchedulerException ignored) {
+            // closing anyway
+        }
+    }
+
     static void validateCron(String cron) {
         try {
             new CronExpression(cron);
