@@ -4,6 +4,7 @@ import dev.sandboxjobs.engine.ExecOptions;
 import dev.sandboxjobs.engine.ExecResult;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.StreamType;
 import dev.sandboxjobs.engine.workflow.Jobs;
 import dev.sandboxjobs.engine.workflow.LogSink;
@@ -23,7 +24,9 @@ import java.util.Map;
  *   <li>{@code exec} — parameter {@code command}: runs that shell line in the run's own sandbox
  *       (the default runtime image); its output goes to the run's log line by line, and the result
  *       is {@code {exitCode, stdout, stderr}} (each stream capped at 16 KiB). A non-zero exit code
- *       fails the run (a verdict, not retried).</li>
+ *       fails the run (a verdict, not retried). Optional parameter {@code artifacts}: paths in the
+ *       sandbox, separated by commas, kept as the run's artifacts (under their file names) after the
+ *       command, whatever its exit code; a path that does not exist is logged and skipped.</li>
  * </ul>
  *
  * <pre>{@code
@@ -61,6 +64,17 @@ public final class BuiltInWorkflows {
                             .build());
                     out.flush();
                     err.flush();
+                    for (String path : ctx.parameter("artifacts", String.class).orElse("").split(",")) {
+                        if (path.isBlank()) {
+                            continue;
+                        }
+                        String p = path.trim();
+                        try {
+                            ctx.artifacts().put(p.substring(p.lastIndexOf('/') + 1), sandbox.readFileBytes(p));
+                        } catch (SandboxException e) {
+                            ctx.log().info("artifact " + p + " not kept: " + e.getMessage());
+                        }
+                    }
                     Map<String, Object> result = new LinkedHashMap<>();
                     result.put("exitCode", r.exitCode());
                     result.put("stdout", cap(r.stdout()));

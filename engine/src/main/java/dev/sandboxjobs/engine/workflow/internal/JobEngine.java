@@ -146,8 +146,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         try {
             this.store = new JobStore(db);
             this.logWriter = new LogWriter(store.logs());
-            this.quartz = new QuartzScheduling(db, "sandbox-jobs-" + engineId()
-                    + (client ? "-client-" + UUID.randomUUID() : ""), options.quartzThreads(), 5_000,
+            String id = engineId();
+            // A client never fires: it edits the schedules table, which the running engine syncs.
+            this.quartz = client ? null : new QuartzScheduling(db, "sandbox-jobs-" + id, options.quartzThreads(), 5_000,
                     this);
         } catch (RuntimeException e) {
             if (engineLock != null) {
@@ -231,6 +232,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             dispatcher.start();
             schedule(new ReaperTask(this), options.reapInterval());
             schedule(new CancelWatchTask(this), Duration.ofMillis(500));
+            schedule(new ScheduleSyncTask(this), Duration.ofSeconds(1));
             if (db.dialect() == Dialect.SQLITE) {
                 schedule(new CheckpointTask(db), Duration.ofMillis(200));
             }
@@ -252,22 +254,37 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
 
     /** Recreates Quartz triggers that a crash separated from our rows, and drops orphans. */
     private void reconcileScheduler() {
+        syncSchedules();
+        for (RunRow r : store.runs().inState(RunState.QUEUED.name())) {
+            if (r.awaitingTrigger()) {
+                quartz.scheduleRunAt(r.id(), Instant.ofEpochMilli(r.notBefore() == null ? 0 : r.notBefore()));
+            }
+        }
+    }
+
+    /**
+     * Makes Quartz's triggers match the schedules table: adds missing ones, drops orphans, follows
+     * pauses and cron changes (made by this engine or by a client in another process).
+     */
+    void syncSchedules() {
         Set<String> known = new HashSet<>();
         for (ScheduleRow s : store.schedules().list()) {
             known.add(s.id());
-            if (!quartz.hasSchedule(s.id())) {
+            Object[] trigger = quartz.pausedAndCron(s.id());
+            if (trigger == null || !s.cron().equals(trigger[1])) {
                 quartz.scheduleCron(s.id(), s.cron(), ZoneId.of(s.timeZone()), MisfirePolicy.valueOf(s.misfirePolicy()),
                         s.paused());
+            } else if ((Boolean) trigger[0] != s.paused()) {
+                if (s.paused()) {
+                    quartz.pause(s.id());
+                } else {
+                    quartz.resume(s.id());
+                }
             }
         }
         for (JobKey key : quartz.scheduleJobs()) {
             if (!known.contains(key.getName())) {
                 quartz.delete(key.getName());
-            }
-        }
-        for (RunRow r : store.runs().inState(RunState.QUEUED.name())) {
-            if (r.awaitingTrigger()) {
-                quartz.scheduleRunAt(r.id(), Instant.ofEpochMilli(r.notBefore() == null ? 0 : r.notBefore()));
             }
         }
     }
@@ -281,7 +298,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             closing = true;
         }
         List<RuntimeException> errors = new ArrayList<>();
-        run(errors, quartz::close);
+        if (quartz != null) {
+            run(errors, quartz::close);
+        }
         run(errors, () -> {
             if (dispatcher != null) {
                 dispatcher.interrupt();
@@ -320,7 +339,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             }
             draining = true;
         }
-        quartz.standby();
+        if (quartz != null) {
+            quartz.standby();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -376,6 +397,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     public Run submitAt(RunRequest request, Instant at) {
         if (at == null) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "submitAt needs a time; use submit to run now.");
+        }
+        if (client) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A jobs client cannot submit timed runs; use"
+                    + " submitAt on the engine that runs the jobs, or a schedule.");
         }
         return submit(request, at, null, null);
     }
@@ -496,7 +521,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             throw new SandboxException(ErrorCode.SCHEDULE_EXISTS, "A schedule with id " + request.id()
                     + " already exists; delete it first or choose another id.");
         }
-        quartz.scheduleCron(request.id(), request.cron(), request.timeZone(), request.misfirePolicy(), false);
+        if (quartz != null) {
+            quartz.scheduleCron(request.id(), request.cron(), request.timeZone(), request.misfirePolicy(), false);
+        }
         return schedule(request.id());
     }
 
@@ -507,7 +534,8 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     }
 
     private Schedule toSchedule(ScheduleRow s) {
-        Instant[] times = quartz.fireTimes(s.id());
+        Instant[] times = quartz != null ? quartz.fireTimes(s.id()) : new Instant[] {
+                s.paused() ? null : QuartzScheduling.nextFireTime(s.cron(), ZoneId.of(s.timeZone()), clock.instant()), null};
         return new Schedule(s.id(), s.workflow(), s.cron(), ZoneId.of(s.timeZone()),
                 MisfirePolicy.valueOf(s.misfirePolicy()), s.paused(), times[0], times[1]);
     }
@@ -520,23 +548,31 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     @Override
     public Schedule pauseSchedule(String scheduleId) {
         schedule(scheduleId);
-        quartz.pause(scheduleId);
+        // The row first: the schedule sync task makes Quartz follow the rows.
         store.schedules().setPaused(scheduleId, true);
+        if (quartz != null) {
+            quartz.pause(scheduleId);
+        }
         return schedule(scheduleId);
     }
 
     @Override
     public Schedule resumeSchedule(String scheduleId) {
         schedule(scheduleId);
-        quartz.resume(scheduleId);
         store.schedules().setPaused(scheduleId, false);
+        if (quartz != null) {
+            quartz.resume(scheduleId);
+        }
         return schedule(scheduleId);
     }
 
     @Override
     public boolean deleteSchedule(String scheduleId) {
-        quartz.delete(scheduleId);
-        return guard(() -> store.schedules().delete(scheduleId));
+        boolean deleted = guard(() -> store.schedules().delete(scheduleId));
+        if (quartz != null) {
+            quartz.delete(scheduleId);
+        }
+        return deleted;
     }
 
     // ---------------------------------------------------------------- dispatching
@@ -738,7 +774,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                     return ok;
                 }));
                 if (won) {
-                    if (row.awaitingTrigger()) {
+                    if (row.awaitingTrigger() && quartz != null) {
                         quartz.unscheduleRun(runId);
                     }
                     finished(runId, row.workflow(), RunState.CANCELLED);

@@ -79,6 +79,49 @@ class JobsClientTest {
     }
 
     @Test
+    void schedulesAddedPausedAndDeletedByAClientAreFollowedByTheRunningEngine() throws Exception {
+        worker.start();
+        var request = dev.sandboxjobs.engine.workflow.ScheduleRequest.cron("every-second", "* * * * * ?",
+                RunRequest.of("quick").build());
+
+        var added = client.schedule(request);
+        assertThat(added.nextFireTime()).isNotNull();
+        assertThat(awaitRunsOf("every-second", 1, Duration.ofSeconds(20))).isTrue();
+
+        client.pauseSchedule("every-second");
+        Thread.sleep(2_500);   // the engine syncs every second; a fire already under way may still land
+        int whilePaused = runsOf("every-second");
+        Thread.sleep(2_500);
+        assertThat(runsOf("every-second")).isEqualTo(whilePaused);
+        assertThat(worker.schedules().get(0).paused()).isTrue();
+
+        client.resumeSchedule("every-second");
+        assertThat(awaitRunsOf("every-second", whilePaused + 1, Duration.ofSeconds(20))).isTrue();
+
+        assertThat(client.deleteSchedule("every-second")).isTrue();
+        Thread.sleep(2_500);
+        int afterDelete = runsOf("every-second");
+        Thread.sleep(2_500);
+        assertThat(runsOf("every-second")).isEqualTo(afterDelete);
+    }
+
+    private int runsOf(String scheduleId) {
+        return (int) client.list(dev.sandboxjobs.engine.workflow.RunQuery.all().limit(1000)).items().stream()
+                .filter(r -> scheduleId.equals(r.scheduleId())).count();
+    }
+
+    private boolean awaitRunsOf(String scheduleId, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (runsOf(scheduleId) >= count) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
     void aClientCannotStart() {
         assertThatThrownBy(client::start).isInstanceOfSatisfying(SandboxException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
