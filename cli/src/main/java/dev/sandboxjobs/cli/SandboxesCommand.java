@@ -48,10 +48,10 @@ final class SandboxesCommand implements Runnable {
                     out.println("No sandboxes.");
                     return Main.OK;
                 }
-                out.println(String.format(Locale.ROOT, "%-44s %-9s %-19s %-19s %s", "ID", "STATUS", "CREATED",
+                out.println(String.format(Locale.ROOT, "%-53s %-9s %-19s %-19s %s", "ID", "STATUS", "CREATED",
                         "LAST ACTIVITY", "IMAGE"));
                 for (SandboxInfo s : all) {
-                    out.println(String.format(Locale.ROOT, "%-44s %-9s %-19s %-19s %s", s.id(),
+                    out.println(String.format(Locale.ROOT, "%-53s %-9s %-19s %-19s %s", s.id(),
                             s.status().name().toLowerCase(Locale.ROOT), Output.time(s.createdAt()),
                             Output.time(s.lastActivityAt()), s.image()));
                 }
