@@ -91,8 +91,8 @@ final class WorkerCommand implements Callable<Integer> {
             jobs.start();
             Runtime.getRuntime().addShutdownHook(hook);
             print(out, Instant.now() + " worker running: pid " + ProcessHandle.current().pid() + ", database "
-                    + engine.databaseFile() + ", concurrency " + concurrency + ", workflows "
-                    + "exec; stop with SIGTERM or Ctrl-C");
+                    + engine.databaseFile() + ", concurrency " + concurrency
+                    + "; stop with SIGTERM or Ctrl-C");
         } catch (RuntimeException ex) {
             e.close();
             throw ex;
