@@ -43,9 +43,16 @@ class JobsCommandsTest {
     }
 
     @AfterEach
-    void stopWorkers() throws Exception {
+    void stopWorkersAndDestroyWhatIsLeft() throws Exception {
         for (WorkerProcess w : workers) {
             w.stop();
+        }
+        if (Files.exists(Path.of(db()))) {
+            // A failed test may leave a run's sandbox behind: its container must not outlive the test.
+            try (SandboxEngine engine = SandboxEngine.builder().databaseFile(Path.of(db())).prewarmInterpreters()
+                    .build()) {
+                engine.listSandboxes().forEach(s -> engine.destroySandbox(s.id()));
+            }
         }
     }
 
