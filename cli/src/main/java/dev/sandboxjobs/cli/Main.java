@@ -11,14 +11,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code sandbox-jobs} command line. Exit codes: 0 success, 1 failing tests ({@code demo},
- * {@code test}), 2 bad usage, 3 infrastructure fault (Docker, the image, the host). Errors print one line; {@code --verbose} adds the stack trace.
+ * {@code test}, and runs that did not succeed for {@code submit --wait}), 2 bad usage (including an
+ * unknown run, schedule, sandbox or workflow, bad parameters or a bad cron), 3 infrastructure fault
+ * (Docker, the image, the host, the database). Errors print one line; {@code --verbose} adds the stack trace.
  */
 @Command(name = "sandbox-jobs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable jobs in disposable Docker sandboxes.",
         subcommands = {SetupCommand.class, DoctorCommand.class, DemoCommand.class, TestCommand.class,
-                CommandLine.HelpCommand.class})
+                SubmitCommand.class, RunsCommand.class, ScheduleCommand.class, SandboxesCommand.class,
+                WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
+    public static final int FAILED = 1;
     public static final int USAGE = 2;
     public static final int INFRASTRUCTURE = 3;
 
@@ -59,7 +63,8 @@ public final class Main implements Runnable {
                 errors.println("(run again with --verbose for the stack trace)");
             }
             errors.flush();
-            return e instanceof IllegalArgumentException ? USAGE : INFRASTRUCTURE;
+            return e instanceof IllegalArgumentException
+                    || e instanceof SandboxException s && USER_ERRORS.contains(s.code()) ? USAGE : INFRASTRUCTURE;
         });
         int code = commandLine.execute(args);
         out.flush();
@@ -67,9 +72,18 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** Errors that name something the user gave wrong: exit 2, like bad usage. */
+    static final java.util.Set<dev.sandboxjobs.engine.ErrorCode> USER_ERRORS = java.util.EnumSet.of(
+            dev.sandboxjobs.engine.ErrorCode.RUN_NOT_FOUND, dev.sandboxjobs.engine.ErrorCode.SCHEDULE_NOT_FOUND,
+            dev.sandboxjobs.engine.ErrorCode.SCHEDULE_EXISTS, dev.sandboxjobs.engine.ErrorCode.UNKNOWN_WORKFLOW,
+            dev.sandboxjobs.engine.ErrorCode.INVALID_PARAMETERS, dev.sandboxjobs.engine.ErrorCode.INVALID_CRON,
+            dev.sandboxjobs.engine.ErrorCode.INVALID_ARGUMENT, dev.sandboxjobs.engine.ErrorCode.ARTIFACT_NOT_FOUND,
+            dev.sandboxjobs.engine.ErrorCode.SANDBOX_NOT_FOUND);
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: setup, doctor, demo or test");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: setup, doctor, demo, test, submit, runs, schedule, sandboxes or worker");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -27,6 +27,46 @@ class MainTest {
     }
 
     @Test
+    void helpListsTheJobsCommands() {
+        Run run = run("--help");
+        assertThat(run.out()).contains("submit", "runs", "schedule", "sandboxes", "worker");
+        assertThat(run("runs", "--help").out()).contains("list", "show", "logs", "cancel", "artifacts");
+        assertThat(run("schedule", "--help").out()).contains("add", "list", "pause", "resume", "rm");
+        assertThat(run("sandboxes", "--help").out()).contains("list", "exec", "destroy", "gc");
+        assertThat(run("worker", "--help").out()).contains("--concurrency", "--grace", "--db");
+    }
+
+    @Test
+    void malformedJobsArgumentsAreBadUsageBeforeAnythingIsOpened(@TempDir Path dir) {
+        String db = dir.resolve("jobs.db").toString();
+        assertThat(run("submit", "--db", db).exitCode()).isEqualTo(Main.USAGE);
+        Run noEquals = run("submit", "exec", "--param", "command", "--db", db);
+        assertThat(noEquals.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(noEquals.err()).contains("--param takes NAME=VALUE");
+        assertThat(run("runs", "--db", db).exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run("runs", "list", "--state", "sleepy", "--db", db).err()).contains("--state takes");
+        assertThat(run("runs", "list", "--limit", "0", "--db", db).exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run("worker", "--grace", "soon", "--db", db).err()).contains("--grace takes a duration");
+        assertThat(run("worker", "--concurrency", "0", "--db", db).exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run("schedule", "add", "x", "exec", "--db", db).err()).contains("--cron");
+        assertThat(run("schedule", "add", "x", "exec", "--cron", "* * * * * ?", "--misfire", "sometimes", "--db", db)
+                .err()).contains("--misfire takes");
+        assertThat(run("sandboxes", "exec", "some-id", "--db", db).exitCode()).isEqualTo(Main.USAGE);
+    }
+
+    @Test
+    void theDatabaseComesFromDbThenTheEnvironmentThenTheDataDirectory(@TempDir Path dir) {
+        EngineOptions options = new EngineOptions();
+        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DATA_DIR", dir.toString())))
+                .isEqualTo(dir.resolve("sandbox-jobs.db"));
+        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DB", dir.resolve("x.db").toString(),
+                "SANDBOX_JOBS_DATA_DIR", "/elsewhere"))).isEqualTo(dir.resolve("x.db"));
+        options.db = dir.resolve("given.db");
+        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DB", "/ignored.db")))
+                .isEqualTo(dir.resolve("given.db"));
+    }
+
+    @Test
     void setupHelpListsItsOptions() {
         Run run = run("setup", "--help");
         assertThat(run.exitCode()).isZero();

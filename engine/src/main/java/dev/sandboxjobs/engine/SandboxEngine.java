@@ -59,6 +59,7 @@ public final class SandboxEngine implements AutoCloseable {
     private final ObjectMapper objectMapper;
     private final Object jobsLock = new Object();
     private JobEngine jobs;
+    private JobEngine jobsClient;
     private boolean closed;
 
     private SandboxEngine(EngineCore core, JobsOptions jobsOptions, SecretResolver secretResolver,
@@ -181,6 +182,50 @@ public final class SandboxEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A client of the job engine over this engine's database, for processes that submit and
+     * observe runs while another process executes them (for example {@code sandbox-jobs worker}):
+     * it takes no lock and cannot {@link Jobs#start() start} (that throws {@code INVALID_ARGUMENT}).
+     * Register the workflows you submit (submission validates their parameters); the engine that
+     * runs the jobs must know them too. The executing engine picks up submitted runs within about
+     * a second and new or changed schedules within a few seconds; {@link Jobs#cancel} of a run it
+     * executes stops the run within about a second; {@link Jobs#await} polls the database.
+     *
+     * <pre>{@code
+     * Jobs client = engine.jobsClient();
+     * client.register(buildWorkflow);
+     * Run run = client.submit(RunRequest.of("build").build());
+     * if (engine.jobsWorkerPid().isEmpty()) System.out.println("no worker runs; it stays queued");
+     * }</pre>
+     *
+     * <p>Created on the first call (the same instance afterwards); closed with this engine.
+     */
+    public Jobs jobsClient() {
+        synchronized (jobsLock) {
+            if (closed) {
+                throw new SandboxException(ErrorCode.CLOSED, "The engine was closed. Build a new SandboxEngine.");
+            }
+            if (jobsClient == null) {
+                jobsClient = JobEngine.client(core.database(), core.config().clock(), objectMapper, jobsOptions);
+            }
+            return jobsClient;
+        }
+    }
+
+    /**
+     * The pid of the live process that runs jobs on this engine's database (it called
+     * {@link #jobs()}), if any; this process's own pid after its own {@code jobs()}. A hint read
+     * from the lock file; it never takes or probes the lock.
+     */
+    public Optional<Long> jobsWorkerPid() {
+        synchronized (jobsLock) {
+            if (closed) {
+                throw new SandboxException(ErrorCode.CLOSED, "The engine was closed. Build a new SandboxEngine.");
+            }
+            return JobEngine.lockHolderPid(core.database());
+        }
+    }
+
     /** The default image of new sandboxes. */
     public String image() {
         return core.config().image();
@@ -199,17 +244,26 @@ public final class SandboxEngine implements AutoCloseable {
     @Override
     public void close() {
         JobEngine j;
+        JobEngine c;
         synchronized (jobsLock) {
             closed = true;
             j = jobs;
             jobs = null;
+            c = jobsClient;
+            jobsClient = null;
         }
         try {
             if (j != null) {
                 j.close();
             }
         } finally {
-            core.close();
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } finally {
+                core.close();
+            }
         }
     }
 

@@ -89,6 +89,18 @@ public interface Jobs extends AutoCloseable {
     /** Deletes finished runs older than the configured retention now; returns how many. */
     int sweepRetention();
 
+    /**
+     * Shuts down gracefully: stops starting runs and firing schedules at once, waits up to
+     * {@code grace} for the runs in flight to finish, then {@link #close() closes}. Runs still
+     * running then stay recorded as running and are resumed by the next engine on the database;
+     * queued runs and schedules wait for it. Returns whether every run in flight finished in time.
+     *
+     * <pre>{@code
+     * Runtime.getRuntime().addShutdownHook(new Thread(() -> jobs.shutdown(Duration.ofSeconds(30))));
+     * }</pre>
+     */
+    boolean shutdown(Duration grace) throws InterruptedException;
+
     /** Stops dispatching and scheduling; running steps are interrupted. Safe to call twice. */
     @Override
     void close();

@@ -63,6 +63,24 @@ final class EngineLock implements AutoCloseable {
         return new EngineLock(channel, lock);
     }
 
+    /**
+     * The pid of the live process that last took the lock of {@code databaseFile}, if that process
+     * is still alive: a hint (it does not probe the lock, so it never disturbs an engine starting).
+     */
+    static java.util.Optional<Long> holderPid(Path databaseFile) {
+        Path lockFile = databaseFile.resolveSibling(databaseFile.getFileName() + ".lock");
+        try {
+            String text = java.nio.file.Files.readString(lockFile, StandardCharsets.UTF_8).trim();
+            if (!text.startsWith("pid ")) {
+                return java.util.Optional.empty();
+            }
+            long pid = Long.parseLong(text.substring(4).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static String holder(FileChannel channel) {
         try {
             ByteBuffer buf = ByteBuffer.allocate(64);

@@ -106,8 +106,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     final ExecutorService workers;
     final ScheduledExecutorService timers;
     volatile boolean closing;
+    volatile boolean draining;
 
     private final boolean ownsDatabase;
+    private final boolean client;
     private final EngineLock engineLock;
     private final QuartzScheduling quartz;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
@@ -119,22 +121,34 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     private Thread dispatcher;
 
     public JobEngine(Database db, Clock clock, ObjectMapper mapper, JobsOptions options, SandboxProvider sandboxes) {
-        this(db, false, clock, mapper, options, sandboxes);
+        this(db, false, false, clock, mapper, options, sandboxes);
     }
 
-    private JobEngine(Database db, boolean ownsDatabase, Clock clock, ObjectMapper mapper, JobsOptions options,
-                      SandboxProvider sandboxes) {
+    /**
+     * A client over the database: it takes no lock and never starts (no dispatcher, no scheduler
+     * firing); it submits, reads, cancels and edits schedules, and the engine that holds the
+     * database (a worker, perhaps in another process) does the work.
+     */
+    public static JobEngine client(Database db, Clock clock, ObjectMapper mapper, JobsOptions options) {
+        return new JobEngine(db, false, true, clock, mapper, options, null);
+    }
+
+    private JobEngine(Database db, boolean ownsDatabase, boolean client, Clock clock, ObjectMapper mapper,
+                      JobsOptions options, SandboxProvider sandboxes) {
         this.db = db;
         this.ownsDatabase = ownsDatabase;
+        this.client = client;
         this.clock = clock;
         this.json = mapper.copy().registerModule(new JavaTimeModule());
         this.options = options;
         this.sandboxes = sandboxes == null ? SandboxProvider.NONE : sandboxes;
-        this.engineLock = db.dialect() == Dialect.SQLITE ? EngineLock.acquire(Path.of(db.location())) : null;
+        this.engineLock = db.dialect() == Dialect.SQLITE && !client ? EngineLock.acquire(Path.of(db.location())) : null;
         try {
             this.store = new JobStore(db);
             this.logWriter = new LogWriter(store.logs());
-            this.quartz = new QuartzScheduling(db, "sandbox-jobs-" + engineId(), options.quartzThreads(), 5_000,
+            String id = engineId();
+            // A client never fires: it edits the schedules table, which the running engine syncs.
+            this.quartz = client ? null : new QuartzScheduling(db, "sandbox-jobs-" + id, options.quartzThreads(), 5_000,
                     this);
         } catch (RuntimeException e) {
             if (engineLock != null) {
@@ -163,7 +177,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             throw new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, e.getMessage(), e);
         }
         try {
-            return new JobEngine(db, true, clock, mapper, options, sandboxes);
+            return new JobEngine(db, true, false, clock, mapper, options, sandboxes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -199,6 +213,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     public void start() {
         synchronized (lifecycle) {
             ensureOpen();
+            if (client) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A jobs client cannot start: it only"
+                        + " submits and reads. Run the work with engine.jobs().start() (or `sandbox-jobs worker`).");
+            }
             if (started) {
                 return;
             }
@@ -213,6 +231,8 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             dispatcher.setDaemon(true);
             dispatcher.start();
             schedule(new ReaperTask(this), options.reapInterval());
+            schedule(new CancelWatchTask(this), Duration.ofMillis(500));
+            schedule(new ScheduleSyncTask(this), Duration.ofSeconds(1));
             if (db.dialect() == Dialect.SQLITE) {
                 schedule(new CheckpointTask(db), Duration.ofMillis(200));
             }
@@ -234,22 +254,37 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
 
     /** Recreates Quartz triggers that a crash separated from our rows, and drops orphans. */
     private void reconcileScheduler() {
+        syncSchedules();
+        for (RunRow r : store.runs().inState(RunState.QUEUED.name())) {
+            if (r.awaitingTrigger()) {
+                quartz.scheduleRunAt(r.id(), Instant.ofEpochMilli(r.notBefore() == null ? 0 : r.notBefore()));
+            }
+        }
+    }
+
+    /**
+     * Makes Quartz's triggers match the schedules table: adds missing ones, drops orphans, follows
+     * pauses and cron changes (made by this engine or by a client in another process).
+     */
+    void syncSchedules() {
         Set<String> known = new HashSet<>();
         for (ScheduleRow s : store.schedules().list()) {
             known.add(s.id());
-            if (!quartz.hasSchedule(s.id())) {
+            Object[] trigger = quartz.pausedAndCron(s.id());
+            if (trigger == null || !s.cron().equals(trigger[1])) {
                 quartz.scheduleCron(s.id(), s.cron(), ZoneId.of(s.timeZone()), MisfirePolicy.valueOf(s.misfirePolicy()),
                         s.paused());
+            } else if ((Boolean) trigger[0] != s.paused()) {
+                if (s.paused()) {
+                    quartz.pause(s.id());
+                } else {
+                    quartz.resume(s.id());
+                }
             }
         }
         for (JobKey key : quartz.scheduleJobs()) {
             if (!known.contains(key.getName())) {
                 quartz.delete(key.getName());
-            }
-        }
-        for (RunRow r : store.runs().inState(RunState.QUEUED.name())) {
-            if (r.awaitingTrigger()) {
-                quartz.scheduleRunAt(r.id(), Instant.ofEpochMilli(r.notBefore() == null ? 0 : r.notBefore()));
             }
         }
     }
@@ -263,7 +298,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             closing = true;
         }
         List<RuntimeException> errors = new ArrayList<>();
-        run(errors, quartz::close);
+        if (quartz != null) {
+            run(errors, quartz::close);
+        }
         run(errors, () -> {
             if (dispatcher != null) {
                 dispatcher.interrupt();
@@ -292,6 +329,39 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             errors.subList(1, errors.size()).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    @Override
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        synchronized (lifecycle) {
+            if (closing) {
+                return active.isEmpty();
+            }
+            draining = true;
+        }
+        if (quartz != null) {
+            quartz.standby();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        boolean allFinished = active.isEmpty();
+        close();
+        return allFinished;
+    }
+
+    /**
+     * The pid of the live process running jobs on this SQLite database (holding its lock), if any:
+     * a hint for clients.
+     */
+    public static java.util.Optional<Long> lockHolderPid(Database db) {
+        return db.dialect() == Dialect.SQLITE ? EngineLock.holderPid(Path.of(db.location())) : java.util.Optional.empty();
+    }
+
+    /** The runs this engine is executing now. */
+    Set<String> activeRunIds() {
+        return Set.copyOf(active.keySet());
     }
 
     private interface Action {
@@ -327,6 +397,10 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     public Run submitAt(RunRequest request, Instant at) {
         if (at == null) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "submitAt needs a time; use submit to run now.");
+        }
+        if (client) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A jobs client cannot submit timed runs; use"
+                    + " submitAt on the engine that runs the jobs, or a schedule.");
         }
         return submit(request, at, null, null);
     }
@@ -447,7 +521,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             throw new SandboxException(ErrorCode.SCHEDULE_EXISTS, "A schedule with id " + request.id()
                     + " already exists; delete it first or choose another id.");
         }
-        quartz.scheduleCron(request.id(), request.cron(), request.timeZone(), request.misfirePolicy(), false);
+        if (quartz != null) {
+            quartz.scheduleCron(request.id(), request.cron(), request.timeZone(), request.misfirePolicy(), false);
+        }
         return schedule(request.id());
     }
 
@@ -458,7 +534,8 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     }
 
     private Schedule toSchedule(ScheduleRow s) {
-        Instant[] times = quartz.fireTimes(s.id());
+        Instant[] times = quartz != null ? quartz.fireTimes(s.id()) : new Instant[] {
+                s.paused() ? null : QuartzScheduling.nextFireTime(s.cron(), ZoneId.of(s.timeZone()), clock.instant()), null};
         return new Schedule(s.id(), s.workflow(), s.cron(), ZoneId.of(s.timeZone()),
                 MisfirePolicy.valueOf(s.misfirePolicy()), s.paused(), times[0], times[1]);
     }
@@ -471,23 +548,31 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
     @Override
     public Schedule pauseSchedule(String scheduleId) {
         schedule(scheduleId);
-        quartz.pause(scheduleId);
+        // The row first: the schedule sync task makes Quartz follow the rows.
         store.schedules().setPaused(scheduleId, true);
+        if (quartz != null) {
+            quartz.pause(scheduleId);
+        }
         return schedule(scheduleId);
     }
 
     @Override
     public Schedule resumeSchedule(String scheduleId) {
         schedule(scheduleId);
-        quartz.resume(scheduleId);
         store.schedules().setPaused(scheduleId, false);
+        if (quartz != null) {
+            quartz.resume(scheduleId);
+        }
         return schedule(scheduleId);
     }
 
     @Override
     public boolean deleteSchedule(String scheduleId) {
-        quartz.delete(scheduleId);
-        return guard(() -> store.schedules().delete(scheduleId));
+        boolean deleted = guard(() -> store.schedules().delete(scheduleId));
+        if (quartz != null) {
+            quartz.delete(scheduleId);
+        }
+        return deleted;
     }
 
     // ---------------------------------------------------------------- dispatching
@@ -524,6 +609,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
 
     /** Starts what may start now; returns how long to sleep unless woken. */
     long dispatchOnce() {
+        if (draining) {
+            return 1_000;
+        }
         int free = options.maxConcurrentRuns() - active.size();
         long now = clock.millis();
         if (free > 0) {
@@ -644,6 +732,15 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             finishSignals.remove(runId, signal);
             return run;
         }
+        if (client) {
+            finishSignals.remove(runId, signal);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!run.state().isFinished() && System.nanoTime() < deadline) {
+                Thread.sleep(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
+                run = get(runId);
+            }
+            return run;
+        }
         try {
             signal.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -677,7 +774,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                     return ok;
                 }));
                 if (won) {
-                    if (row.awaitingTrigger()) {
+                    if (row.awaitingTrigger() && quartz != null) {
                         quartz.unscheduleRun(runId);
                     }
                     finished(runId, row.workflow(), RunState.CANCELLED);
@@ -696,8 +793,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
                 return new CancelResult(runId, true, RunState.CANCELLED, "Run " + runId
                         + " was cancelled while running; its sandbox is destroyed.");
             }
-            return new CancelResult(runId, true, RunState.RUNNING, "Run " + runId
-                    + " will be cancelled when its engine resumes it.");
+            return new CancelResult(runId, true, RunState.RUNNING, "Run " + runId + (client
+                    ? " is being cancelled by the engine running it (within a second)."
+                    : " will be cancelled when its engine resumes it."));
         }
         throw new SandboxException(ErrorCode.DATABASE_LOCKED, "Run " + runId
                 + " kept changing while it was being cancelled; try again.");

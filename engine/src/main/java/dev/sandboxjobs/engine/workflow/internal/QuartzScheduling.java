@@ -97,6 +97,29 @@ final class QuartzScheduling implements AutoCloseable {
         }
     }
 
+    /** Stops firing triggers (they stay stored; a later engine fires or misfires them). */
+    void standby() {
+        try {
+            if (!closed) {
+                scheduler.standby();
+            }
+        } catch (SchedulerException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** The cron's next fire time after {@code after}, or null if there is none. */
+    static Instant nextFireTime(String cron, ZoneId zone, Instant after) {
+        try {
+            CronExpression e = new CronExpression(cron);
+            e.setTimeZone(java.util.TimeZone.getTimeZone(zone));
+            Date next = e.getNextValidTimeAfter(Date.from(after));
+            return next == null ? null : next.toInstant();
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
     static void validateCron(String cron) {
         try {
             new CronExpression(cron);
@@ -146,6 +169,17 @@ final class QuartzScheduling implements AutoCloseable {
 
     boolean hasSchedule(String scheduleId) {
         return call(() -> scheduler.checkExists(new TriggerKey(scheduleId, SCHEDULES)));
+    }
+
+    /** The trigger's paused state and cron, or null when the schedule has no trigger. */
+    Object[] pausedAndCron(String scheduleId) {
+        Trigger t = call(() -> scheduler.getTrigger(new TriggerKey(scheduleId, SCHEDULES)));
+        if (t == null) {
+            return null;
+        }
+        boolean paused = call(() -> scheduler.getTriggerState(t.getKey()) == Trigger.TriggerState.PAUSED);
+        String cron = t instanceof org.quartz.CronTrigger c ? c.getCronExpression() : null;
+        return new Object[] {paused, cron};
     }
 
     Set<JobKey> scheduleJobs() {

@@ -1,0 +1,54 @@
+package dev.sandboxjobs.cli;
+
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.workflow.JobsOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Where the jobs commands find the database and Docker: the same defaults as the library. */
+final class EngineOptions {
+    /** The environment variable naming the database file (over the data directory's default). */
+    static final String DB_ENV = "SANDBOX_JOBS_DB";
+
+    @Option(names = "--db", paramLabel = "FILE",
+            description = "The SQLite database (default: SANDBOX_JOBS_DB, else sandbox-jobs.db in the data directory).")
+    Path db;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "The data directory (default: SANDBOX_JOBS_DATA_DIR, else ~/.sandbox-jobs).")
+    Path dataDir;
+
+    @Option(names = "--docker-host", paramLabel = "URI",
+            description = "Docker engine, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, else that socket).")
+    String dockerHost;
+
+    Path databaseFile() {
+        return databaseFile(System.getenv());
+    }
+
+    Path databaseFile(Map<String, String> env) {
+        if (db != null) {
+            return db.toAbsolutePath().normalize();
+        }
+        String fromEnv = env.get(DB_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv).toAbsolutePath().normalize();
+        }
+        Path dir = dataDir != null ? dataDir : SandboxEngine.defaultDataDirectory(env);
+        return dir.toAbsolutePath().normalize().resolve(SandboxEngine.DATABASE_FILE_NAME);
+    }
+
+    SandboxEngine open() {
+        return open(JobsOptions.defaults());
+    }
+
+    SandboxEngine open(JobsOptions jobsOptions) {
+        return SandboxEngine.builder()
+                .databaseFile(databaseFile())
+                .dockerHost(dockerHost)
+                .prewarmInterpreters()
+                .jobsOptions(jobsOptions)
+                .build();
+    }
+}
