@@ -44,7 +44,7 @@ final class JobsBench {
     }
 
     int runs() {
-        return cfg.iterations > 0 ? cfg.iterations : cfg.quick ? 1000 : 10000;
+        return cfg.iterations > 0 ? cfg.iterations : cfg.quick ? 600 : 10000;
     }
 
     int latencyRuns() {
@@ -220,7 +220,7 @@ final class JobsBench {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
             p.setProperty("org.quartz.jobStore.dataSource", "benchq");
             p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-            p.setProperty("org.quartz.jobStore.useProperties", "true");
+            p.setProperty("org.quartz.jobStore.useProperties", "false"); // the job data holds an int
             p.setProperty("org.quartz.jobStore.driverDelegateClass", SqliteDelegate.class.getName());
             p.setProperty("org.quartz.jobStore.lockHandler.class", "org.quartz.impl.jdbcjobstore.UpdateLockRowSemaphore");
             Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();

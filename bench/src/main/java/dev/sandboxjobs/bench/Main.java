@@ -24,6 +24,8 @@ import java.util.TreeSet;
  *      [--results=bench/results] [--markdown=BENCHMARKS.md]
  * </pre>
  *
+ * <p>{@code --render} only regenerates the markdown from the last {@code latest.json}.
+ *
  * <p>Areas: cold, warm, exec, streaming, files, interpreter, jobs, sandboxed, recovery, memory,
  * pipeline. An area that fails is recorded as "not measured" with its error; the others go on.
  */
@@ -49,8 +51,11 @@ public final class Main {
     /** Runs the benchmarks; true when every asked area produced figures. */
     public static boolean run(String... args) throws Exception {
         Config cfg = new Config();
+        boolean render = false;
         for (String a : args) {
-            if (a.equals("--quick")) {
+            if (a.equals("--render")) {
+                render = true;
+            } else if (a.equals("--quick")) {
                 cfg.quick = true;
             } else if (a.startsWith("--only=")) {
                 cfg.only = new TreeSet<>(Arrays.asList(a.substring(7).split(",")));
@@ -63,6 +68,14 @@ public final class Main {
             } else {
                 throw new IllegalArgumentException("unknown argument " + a + "; see the Javadoc of " + Main.class.getName());
             }
+        }
+        if (render) { // BENCHMARKS.md again from the last results (after editing bench/analysis.md)
+            ObjectMapper json = new ObjectMapper();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = json.readValue(cfg.results.resolve("latest.json").toFile(), Map.class);
+            List<Metric> metrics = Arrays.asList(json.convertValue(doc.get("metrics"), Metric[].class));
+            Report.write(cfg.markdown, doc, metrics, cfg);
+            return true;
         }
         Instant started = Instant.now();
         List<Metric> out = new ArrayList<>();
@@ -107,7 +120,6 @@ public final class Main {
                     out.add(Metric.notMeasured(area, "area failed", describe(e)));
                 }
                 System.err.printf("[bench] %s done in %.1f s%n", area, (System.nanoTime() - t0) / 1e9);
-                out.stream().filter(m -> true).forEach(m -> { });
             }
         } finally {
             if (sb != null) {

@@ -100,7 +100,7 @@ final class SandboxBench {
     // ---------------------------------------------------------------- 1. cold start
 
     void cold() throws Exception {
-        int n = cfg.quick ? 5 : 20;
+        int n = cfg.quick ? 4 : 20;
         List<Double> ours = new ArrayList<>();
         List<Double> cli = new ArrayList<>();
         List<Double> tc = new ArrayList<>();
@@ -189,7 +189,8 @@ final class SandboxBench {
 
     void exec() throws Exception {
         int n = cfg.quick ? 100 : 1000;
-        int nCli = cfg.quick ? 30 : 200;
+        int nCli = cfg.quick ? 20 : 200;
+        int nPeer = cfg.quick ? 40 : 300;
         Sandbox sb = newSandbox();
         String id = cliContainer();
         GenericContainer<?> c = null;
@@ -203,9 +204,9 @@ final class SandboxBench {
         try {
             List<Double> ours = time(n, n / 5, () -> check(sb.exec("true")));
             List<Double> cli = time(nCli, 3, () -> Cli.run("docker", "exec", id, "true"));
-            List<Double> raw = time(n, n / 5, () -> dockerJavaExec(dc.client(), id));
+            List<Double> raw = time(nPeer, 5, () -> dockerJavaExec(dc.client(), id));
             GenericContainer<?> tcc = c;
-            List<Double> tc = tcc == null ? List.of() : time(n, n / 5, () -> {
+            List<Double> tc = tcc == null ? List.of() : time(nPeer, 5, () -> {
                 if (tcc.execInContainer("true").getExitCode() != 0) {
                     throw new IllegalStateException("exec failed");
                 }
@@ -462,10 +463,25 @@ final class SandboxBench {
         int n = 50;
         String area = "10. memory";
         long before = heapAfterGc();
-        List<Sandbox> live = new ArrayList<>();
+        List<Sandbox> live = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<?>> created = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                live.add(newSandbox());
+                int k = i;
+                created.add(pool.submit(() -> {
+                    Sandbox sb = engine.getSandbox("bench-mem-" + ProcessHandle.current().pid() + "-" + k, options);
+                    live.add(sb);
+                    check(sb.exec("true"));
+                }));
+            }
+            pool.shutdown();
+            for (var f : created) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException("creating a sandbox failed: " + e.getMessage(), e);
+                }
             }
             long after = heapAfterGc();
             out.add(Metric.of(area, "heap used (after GC) with " + n + " live sandboxes", after / (double) MIB, "MiB")
