@@ -1,0 +1,160 @@
+package dev.sandboxjobs.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the benchmarks (ours and the peers, in the same run), writes {@code results/latest.json}
+ * and, when asked, {@code BENCHMARKS.md}.
+ *
+ * <pre>
+ * java -cp ... dev.sandboxjobs.bench.Main [--quick] [--only=cold,exec,...] [--iterations=N]
+ *      [--results=bench/results] [--markdown=BENCHMARKS.md]
+ * </pre>
+ *
+ * <p>{@code --render} only regenerates the markdown from the last {@code latest.json}.
+ *
+ * <p>Areas: cold, warm, exec, streaming, files, interpreter, jobs, sandboxed, recovery, memory,
+ * pipeline. An area that fails is recorded as "not measured" with its error; the others go on.
+ */
+public final class Main {
+    static final List<String> AREAS = List.of("cold", "warm", "exec", "streaming", "files", "interpreter", "jobs",
+            "sandboxed", "recovery", "memory", "pipeline");
+
+    /** Command-line settings. */
+    static final class Config {
+        boolean quick;
+        Set<String> only = new TreeSet<>(AREAS);
+        int iterations;
+        Path results = Path.of("bench", "results");
+        Path markdown;
+    }
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args) ? 0 : 1);
+    }
+
+    /** Runs the benchmarks; true when every asked area produced figures. */
+    public static boolean run(String... args) throws Exception {
+        Config cfg = new Config();
+        boolean render = false;
+        for (String a : args) {
+            if (a.equals("--render")) {
+                render = true;
+            } else if (a.equals("--quick")) {
+                cfg.quick = true;
+            } else if (a.startsWith("--only=")) {
+                cfg.only = new TreeSet<>(Arrays.asList(a.substring(7).split(",")));
+            } else if (a.startsWith("--iterations=")) {
+                cfg.iterations = Integer.parseInt(a.substring(13));
+            } else if (a.startsWith("--results=")) {
+                cfg.results = Path.of(a.substring(10));
+            } else if (a.startsWith("--markdown=")) {
+                cfg.markdown = Path.of(a.substring(11));
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a + "; see the Javadoc of " + Main.class.getName());
+            }
+        }
+        if (render) { // BENCHMARKS.md again from the last results (after editing bench/analysis.md)
+            ObjectMapper json = new ObjectMapper();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = json.readValue(cfg.results.resolve("latest.json").toFile(), Map.class);
+            List<Metric> metrics = Arrays.asList(json.convertValue(doc.get("metrics"), Metric[].class));
+            Report.write(cfg.markdown, doc, metrics, cfg);
+            return true;
+        }
+        Instant started = Instant.now();
+        List<Metric> out = new ArrayList<>();
+        Path tmp = Files.createTempDirectory("sandbox-jobs-bench");
+        boolean ok = true;
+        boolean needsImage = cfg.only.stream().anyMatch(a -> !a.equals("jobs") && !a.equals("recovery"));
+        String image = needsImage ? RuntimeImageForTests.image() : null;
+        SandboxBench sb = null;
+        try {
+            for (String area : AREAS) {
+                if (!cfg.only.contains(area)) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                System.err.println("[bench] " + area + " ...");
+                try {
+                    if (sb == null && Set.of("cold", "warm", "exec", "streaming", "files", "interpreter", "memory").contains(area)) {
+                        sb = new SandboxBench(cfg, image, tmp, out);
+                    }
+                    switch (area) {
+                        case "cold" -> sb.cold();
+                        case "warm" -> sb.warm();
+                        case "exec" -> sb.exec();
+                        case "streaming" -> sb.streaming();
+                        case "files" -> sb.files();
+                        case "interpreter" -> sb.interpreter();
+                        case "jobs" -> new JobsBench(cfg, tmp, out).noop();
+                        case "sandboxed" -> new JobsBench(cfg, tmp, out).sandboxed(image);
+                        case "recovery" -> out.add(Metric.notMeasured("9. recovery after kill -9", "restart -> in-flight runs running again, orphans removed",
+                                "not measured yet (SandboxedCrashRecoveryTest proves the behaviour, not its time)"));
+                        case "memory" -> {
+                            sb.memory();
+                            sb.streamMemory();
+                        }
+                        case "pipeline" -> out.add(Metric.notMeasured("11. pipeline on examples/sample-repo", "first run / second run with warm caches",
+                                "not measured yet"));
+                        default -> throw new IllegalStateException(area);
+                    }
+                } catch (Throwable e) {
+                    ok = false;
+                    e.printStackTrace();
+                    out.add(Metric.notMeasured(area, "area failed", describe(e)));
+                }
+                System.err.printf("[bench] %s done in %.1f s%n", area, (System.nanoTime() - t0) / 1e9);
+            }
+        } finally {
+            if (sb != null) {
+                sb.close();
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("mode", cfg.quick ? "quick" : "full");
+        doc.put("startedAt", started.toString());
+        doc.put("durationSeconds", Duration.between(started, Instant.now()).toSeconds());
+        doc.put("machine", Machine.describe(image));
+        doc.put("metrics", out);
+        Files.createDirectories(cfg.results);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(cfg.results.resolve("latest.json").toFile(), doc);
+        for (Metric m : out) {
+            System.out.println(Report.line(m));
+        }
+        if (cfg.markdown != null) {
+            Report.write(cfg.markdown, doc, out, cfg);
+        }
+        return ok;
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (s.length() > 0) {
+                s.append(" <- ");
+            }
+            s.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (s.length() > 600) {
+                break;
+            }
+        }
+        return s.toString();
+    }
+}
