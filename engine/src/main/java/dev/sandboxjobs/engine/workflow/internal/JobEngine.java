@@ -342,7 +342,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         }
         RetryPolicy retry = request.retry() != null ? request.retry() : wf.retry();
         Duration timeout = request.timeout() != null ? request.timeout() : wf.timeout();
-        SandboxSpec spec = request.sandbox() != null ? request.sandbox() : wf.sandbox();
+        SandboxSpec spec = request.sandbox() != null ? request.sandbox() : wf.sandbox(params);
         long now = clock.millis();
         String id = "run-" + UUID.randomUUID();
         String key = keyOverride != null ? keyOverride : request.idempotencyKey();
