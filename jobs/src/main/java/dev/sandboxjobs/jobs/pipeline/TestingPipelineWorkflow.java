@@ -121,18 +121,27 @@ public final class TestingPipelineWorkflow {
         return create(Images.defaults());
     }
 
-    /** The workflow, running in {@code images}; register it with {@link Jobs#register}. */
+    /** The workflow, running in {@code images} with the default caches; register it with {@link Jobs#register}. */
     public static Workflow create(Images images) {
+        return create(images, CacheMounts.defaults());
+    }
+
+    /**
+     * The workflow, running in {@code images}, mounting {@code caches} in runs whose {@code cache}
+     * parameter is not false (e.g. {@link CacheMounts#withPrefix} for one tenant's volumes).
+     */
+    public static Workflow create(Images images, CacheMounts caches) {
         Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(caches, "caches");
         return Workflow.named(NAME)
                 .parameters(TestingPipelineWorkflow::validate)
-                .sandbox(params -> sandbox(images, params))
+                .sandbox(params -> sandbox(images, caches, params))
                 .timeout(Duration.ofHours(2))
                 .retry(RetryPolicy.attempts(2))
-                .step(Step.of(CloneStep.NAME, TestingPipelineWorkflow::cloneStep))
-                .step(Step.of(InstallStep.NAME, TestingPipelineWorkflow::installStep))
-                .step(Step.of(TestStep.NAME, TestingPipelineWorkflow::testStep))
-                .step(Step.of(ReportStep.NAME, TestingPipelineWorkflow::reportStep))
+                .step(Step.of(CloneStep.NAME, ctx -> cloneStep(ctx, caches)))
+                .step(Step.of(InstallStep.NAME, ctx -> installStep(ctx, caches)))
+                .step(Step.of(TestStep.NAME, ctx -> testStep(ctx, caches)))
+                .step(Step.of(ReportStep.NAME, ctx -> reportStep(ctx, caches)))
                 .build();
     }
 
@@ -199,7 +208,7 @@ public final class TestingPipelineWorkflow {
         }
         TestingPipelineParameters p = read(params, TestingPipelineParameters.class);
         try {
-            PipelineRequest request = pipelineRequest(p);
+            PipelineRequest request = pipelineRequest(p, CacheMounts.none());
             if (request.token() != null) {
                 problems.add("the repository URL holds credentials: remove them and give the NAME of a secret"
                         + " holding the token as \"tokenSecret\"");
@@ -222,14 +231,14 @@ public final class TestingPipelineWorkflow {
     }
 
     /** The run's sandbox: the image variant, caches as volumes, the token secret, network for clones and installs. */
-    static SandboxSpec sandbox(Images images, JsonNode params) {
+    static SandboxSpec sandbox(Images images, CacheMounts caches, JsonNode params) {
         TestingPipelineParameters p = read(params, TestingPipelineParameters.class);
         SandboxSpec spec = SandboxSpec.image(images.resolve(p.image()))
                 .withNetwork("bridge")
                 .withLabels(Map.of(TestingPipeline.SANDBOX_LABEL, NAME));
         if (p.useCache()) {
             List<SandboxSpec.Volume> volumes = new ArrayList<>();
-            for (CacheMount m : CacheMounts.defaults().mounts()) {
+            for (CacheMount m : caches.mounts()) {
                 volumes.add(new SandboxSpec.Volume(m.volume(), m.containerPath()));
             }
             spec = spec.withVolumes(volumes);
@@ -241,7 +250,7 @@ public final class TestingPipelineWorkflow {
     }
 
     /** The pipeline request the parameters describe (no token: that is a secret of the sandbox). */
-    static PipelineRequest pipelineRequest(TestingPipelineParameters p) {
+    static PipelineRequest pipelineRequest(TestingPipelineParameters p, CacheMounts caches) {
         PipelineRequest.Builder b = PipelineRequest.builder(p.repository()).ref(p.ref()).subdirectory(p.subdirectory());
         if (p.installCommand() != null) {
             b.installCommand(p.installCommand());
@@ -258,17 +267,15 @@ public final class TestingPipelineWorkflow {
         if (p.testTimeoutSeconds() != null) {
             b.testTimeout(Duration.ofSeconds(p.testTimeoutSeconds()));
         }
-        if (!p.useCache()) {
-            b.noCaches();
-        }
+        b.caches(p.useCache() ? caches : CacheMounts.none());
         return b.build();
     }
 
     // ---- the steps ----
 
-    private static StepResult cloneStep(StepContext ctx) {
+    private static StepResult cloneStep(StepContext ctx, CacheMounts caches) {
         TestingPipelineParameters p = parameters(ctx);
-        PipelineRequest request = pipelineRequest(p);
+        PipelineRequest request = pipelineRequest(p, caches);
         Instant start = ctx.clock().instant();
         ctx.log().info("Cloning " + request.displayRepository() + (request.ref().isEmpty() ? "" : " @ " + request.ref())
                 + (request.subdirectory().isEmpty() ? "" : " (project in " + request.subdirectory() + ")"));
@@ -286,8 +293,8 @@ public final class TestingPipelineWorkflow {
         }
     }
 
-    private static StepResult installStep(StepContext ctx) {
-        PipelineRequest request = pipelineRequest(parameters(ctx));
+    private static StepResult installStep(StepContext ctx, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
         CloneStep.Outcome cloned = outcome(ctx, CloneStep.NAME, CloneStep.Outcome.class);
         PipelineSandbox sandbox = sandbox(ctx);
         InstallStep install = new InstallStep(request, Workspace.DEFAULT, ctx.clock());
@@ -308,8 +315,8 @@ public final class TestingPipelineWorkflow {
         }
     }
 
-    private static StepResult testStep(StepContext ctx) {
-        PipelineRequest request = pipelineRequest(parameters(ctx));
+    private static StepResult testStep(StepContext ctx, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
         CloneStep.Outcome cloned = outcome(ctx, CloneStep.NAME, CloneStep.Outcome.class);
         InstallStep.Outcome installed = outcome(ctx, InstallStep.NAME, InstallStep.Outcome.class);
         ObjectNode value = JSON.createObjectNode();
@@ -341,8 +348,8 @@ public final class TestingPipelineWorkflow {
         return finish(ctx, value, draft, why);
     }
 
-    private static StepResult reportStep(StepContext ctx) {
-        PipelineRequest request = pipelineRequest(parameters(ctx));
+    private static StepResult reportStep(StepContext ctx, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
         TestStep.Outcome tested = outcome(ctx, TestStep.NAME, TestStep.Outcome.class);
         PipelineResult.Builder draft = afterInstall(ctx, request).step(tested.report()).tests(tested.summary())
                 .exitCode(tested.result().exitCode()).output(tested.result().stdout())
