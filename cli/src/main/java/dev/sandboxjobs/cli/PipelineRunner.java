@@ -128,6 +128,7 @@ final class PipelineRunner {
             } finally {
                 jobs.removeListener(listener);
             }
+            awaitSandboxDestroyed(engine, run.id());
             PipelineResult result = TestingPipelineWorkflow.result(run).orElseThrow(() -> new SandboxException(
                     ErrorCode.SANDBOX_ERROR, "Run " + run.id() + " ended " + run.state() + " without a pipeline result: "
                     + (run.failure() == null ? "no failure recorded" : run.failure().message())
@@ -218,6 +219,26 @@ final class PipelineRunner {
             if (spinning) {
                 out.print("\r\033[K");
                 spinning = false;
+            }
+        }
+    }
+
+    /**
+     * Waits (up to a minute) until the run's sandbox is gone: the engine records the run's end
+     * before it destroys the sandbox, and closing the engine in between would leave the container
+     * to the next engine's reaper.
+     */
+    private static void awaitSandboxDestroyed(SandboxEngine engine, String runId) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (engine.listSandboxes().stream().anyMatch(s -> runId.equals(s.labels().get(SandboxEngine.RUN_LABEL)))) {
+            if (System.nanoTime() > deadline) {
+                return;   // the reaper of the next engine on this database destroys it
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

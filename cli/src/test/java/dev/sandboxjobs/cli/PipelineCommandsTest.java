@@ -64,6 +64,14 @@ class PipelineCommandsTest {
         return Path.of(m.group(1));
     }
 
+    private static String containersOfRun(String runId) throws Exception {
+        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + SandboxEngine.RUN_LABEL + "=" + runId)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
     private static String runId(String out) {
         Matcher m = Pattern.compile("(?m)^Run\\s+(run-[0-9a-f-]+)$").matcher(out);
         assertThat(m.find()).as("a Run line in:\n%s", out).isTrue();
@@ -96,6 +104,7 @@ class PipelineCommandsTest {
         assertThat(run.out().indexOf("→ install started")).isGreaterThan(run.out().indexOf("✓ clone succeeded"));
         Run stored = storedRun(tmp.resolve("data"), runId(run.out()));
         assertThat(stored.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(containersOfRun(stored.id())).as("containers of the run left behind").isEmpty();
         assertThat(stored.workflow()).isEqualTo("testing-pipeline");
         assertThat(stored.steps()).extracting(StepRun::state).containsOnly(RunState.SUCCEEDED);
     }
@@ -125,6 +134,7 @@ class PipelineCommandsTest {
         Run stored = storedRun(tmp.resolve("data"), runId(run.out()));
         assertThat(stored.state()).isEqualTo(RunState.FAILED);
         assertThat(stored.failure().message()).startsWith("tests failed: 1 failed");
+        assertThat(containersOfRun(stored.id())).as("containers of the run left behind").isEmpty();
     }
 
     @Test

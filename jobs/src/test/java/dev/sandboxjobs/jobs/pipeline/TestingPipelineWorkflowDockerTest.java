@@ -71,10 +71,20 @@ class TestingPipelineWorkflowDockerTest {
         }
     }
 
-    private static List<String> containersOfRun(String runId) {
-        String out = PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--filter",
-                "label=" + SandboxEngine.RUN_LABEL + "=" + runId)).output().strip();
-        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    /**
+     * The run's containers once the engine had a minute to destroy them (it records the run's end
+     * just before it destroys the sandbox).
+     */
+    private static List<String> containersOfRun(String runId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            String out = PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--filter",
+                    "label=" + SandboxEngine.RUN_LABEL + "=" + runId)).output().strip();
+            if (out.isEmpty() || System.nanoTime() > deadline) {
+                return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static String artifact(Jobs jobs, String runId, String name) {
