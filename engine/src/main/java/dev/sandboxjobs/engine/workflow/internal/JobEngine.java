@@ -640,7 +640,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             finishSignals.remove(runId, signal);
             throw e;
         }
-        if (run.state().isFinished()) {
+        // a run is recorded as over just before its sandbox is destroyed: while its execution is
+        // still active (destroying), wait for the signal that follows, so that no container is left
+        if (run.state().isFinished() && !active.containsKey(runId)) {
             finishSignals.remove(runId, signal);
             return run;
         }
