@@ -1,8 +1,9 @@
 package dev.sandboxjobs.cli;
 
+import dev.sandboxjobs.engine.setup.RuntimeImage;
 import dev.sandboxjobs.engine.setup.SetupReport;
-import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
-import dev.sandboxjobs.jobs.report.PipelineResult;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Sets everything up (like setup), then runs the testing pipeline on the bundled sample repository"
-                + " (a small Node.js calculator, made into a local git repository) in a fresh sandbox and prints a summary"
-                + " with the path of report.html.",
+        description = {"Sets everything up (like setup), then submits the testing-pipeline workflow on the bundled sample repository"
+                + " (a small Node.js calculator, made into a local git repository) to the job engine of the data directory's"
+                + " database, follows it step by step and prints a summary with the run id and the path of report.html.",
                 "Exit codes: 0 the tests passed, 1 they failed, 2 bad usage, 3 an infrastructure fault."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -41,19 +42,22 @@ final class DemoCommand implements Callable<Integer> {
         Path repo = work.resolve("sample-repo");
         boolean git = SampleRepository.create(repo);
         stdout.println("Sample repository: " + repo + (git ? " (a local git repository)" : " (plain files: git is not on this host)"));
-        stdout.println("Running clone → install → test → report in a fresh sandbox...");
+        stdout.println("Submitting the testing-pipeline workflow: clone → install → test → report in a fresh sandbox...");
         stdout.flush();
         Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "demo");
-        PipelineResult result;
+        PipelineRunner.Outcome outcome;
         try {
-            result = PipelineRunner.run(options, setup.image(), PipelineRequest.builder(repo.toString()).build(), reports);
+            TestingPipelineParameters parameters = PipelineRunner.validate(
+                    TestingPipelineParameters.builder(repo.toString()).build());
+            outcome = PipelineRunner.run(options, new TestingPipelineWorkflow.Images(setup.image(),
+                    RuntimeImage.fullDefaultReference()), parameters, reports, stdout, System.console() != null);
         } finally {
             deleteQuietly(work);
         }
         stdout.println();
-        stdout.print(PipelineRunner.summary(result));
+        stdout.print(PipelineRunner.summary(outcome));
         stdout.flush();
-        return PipelineRunner.exitCode(result);
+        return PipelineRunner.exitCode(outcome.result());
     }
 
     /** Removes the temporary copy of the sample; the reports stay. */

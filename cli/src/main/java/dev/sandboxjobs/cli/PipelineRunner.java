@@ -1,18 +1,33 @@
 package dev.sandboxjobs.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.workflow.ArtifactInfo;
+import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.Run;
+import dev.sandboxjobs.engine.workflow.RunEvent;
+import dev.sandboxjobs.engine.workflow.RunListener;
+import dev.sandboxjobs.engine.workflow.RunState;
+import dev.sandboxjobs.engine.workflow.StepRun;
+import dev.sandboxjobs.jobs.BuiltInWorkflows;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
+import dev.sandboxjobs.jobs.report.Reports;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import dev.sandboxjobs.engine.setup.SetupReport;
 import dev.sandboxjobs.jobs.pipeline.ArtifactSink;
-import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
-import dev.sandboxjobs.jobs.pipeline.TestingPipeline;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -21,10 +36,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What {@code demo} and {@code test} share: setup, an engine, one pipeline run, a summary. */
+/** What {@code demo} and {@code test} share: setup, the job engine, one run of the testing-pipeline workflow, a summary. */
 final class PipelineRunner {
     /** Exit code when the tests (or the pipeline) failed. */
     static final int TESTS_FAILED = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PipelineRunner() {}
 
@@ -40,18 +57,195 @@ final class PipelineRunner {
         return data.toAbsolutePath().normalize().resolve("reports").resolve(time + "-" + name);
     }
 
-    /** Runs the pipeline in a fresh sandbox of {@code image}, destroyed at the end. */
-    static PipelineResult run(SetupOptions options, String image, PipelineRequest request, Path reports) {
-        SandboxEngine.Builder engine = SandboxEngine.builder().image(image);
+    /** A finished run: its id and the pipeline's result, with the artifacts' paths in the reports directory. */
+    record Outcome(String runId, PipelineResult result) {
+    }
+
+    /**
+     * Turns the parameters into JSON and checks them as the workflow will at submission, so that a
+     * mistake is a usage error (exit 2) found before setup.
+     */
+    static TestingPipelineParameters validate(TestingPipelineParameters parameters) {
+        List<String> problems = TestingPipelineWorkflow.validate(JSON.valueToTree(parameters));
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            throw new IllegalArgumentException(message.contains("\"tokenSecret\"")
+                    ? message + " (on the command line: --token-secret NAME, an environment variable holding the token)"
+                    : message);
+        }
+        return parameters;
+    }
+
+    /**
+     * Submits the {@value TestingPipelineWorkflow#NAME} workflow through the job engine of the
+     * embedded database ({@code <data dir>/sandbox-jobs.db}), follows it on {@code progress} — one
+     * line per step as it starts and finishes, a spinner when stdout is a terminal — and writes its
+     * stored reports to {@code reports}.
+     *
+     * @throws SandboxException when the run ended without a pipeline result (an infrastructure fault)
+     */
+    static Outcome run(SetupOptions options, TestingPipelineWorkflow.Images images, TestingPipelineParameters parameters,
+            Path reports, PrintWriter progress, boolean interactive) {
+        SandboxEngine.Builder builder = SandboxEngine.builder().image(images.runtime());
         if (options.dataDir != null) {
-            engine.dataDirectory(options.dataDir);
+            builder.dataDirectory(options.dataDir);
         }
         if (options.dockerHost != null) {
-            engine.dockerHost(options.dockerHost);
+            builder.dockerHost(options.dockerHost);
         }
-        try (SandboxEngine e = engine.build()) {
-            return new TestingPipeline(request, ArtifactSink.directory(reports)).run(e, SandboxOptions.DEFAULT);
+        try (SandboxEngine engine = builder.build()) {
+            Jobs jobs = engine.jobs();
+            BuiltInWorkflows.registerAll(jobs, images);
+            BlockingQueue<RunEvent> events = new LinkedBlockingQueue<>();
+            RunListener listener = new RunListener() {
+                @Override
+                public void onStepStarted(RunEvent event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void onStepFinished(RunEvent event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void onFinished(RunEvent event) {
+                    events.add(event);
+                }
+            };
+            jobs.addListener(listener);
+            jobs.start();
+            Run submitted = jobs.submit(TestingPipelineWorkflow.request(parameters).label("source", "cli").build());
+            progress.println("Run " + submitted.id() + " (" + TestingPipelineWorkflow.NAME + ") submitted");
+            progress.flush();
+            Run run;
+            try {
+                run = follow(jobs, submitted.id(), events, progress, interactive);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                jobs.cancel(submitted.id());
+                throw new SandboxException(ErrorCode.CLOSED, "Interrupted; run " + submitted.id() + " was cancelled.");
+            } finally {
+                jobs.removeListener(listener);
+            }
+            awaitSandboxDestroyed(engine, run.id());
+            PipelineResult result = TestingPipelineWorkflow.result(run).orElseThrow(() -> new SandboxException(
+                    ErrorCode.SANDBOX_ERROR, "Run " + run.id() + " ended " + run.state() + " without a pipeline result: "
+                    + (run.failure() == null ? "no failure recorded" : run.failure().message())
+                    + ". Check Docker (./sandbox-jobs doctor) and try again."));
+            Map<String, String> paths = new LinkedHashMap<>();
+            for (ArtifactInfo artifact : jobs.artifacts(run.id())) {
+                paths.put(artifact.name(), ArtifactSink.directory(reports)
+                        .store(artifact.name(), jobs.readArtifact(run.id(), artifact.name())));
+            }
+            return new Outcome(run.id(), result.withArtifacts(paths));
         }
+    }
+
+    /** Prints each step's start and end until the run is over; returns the finished run. */
+    static Run follow(Jobs jobs, String runId, BlockingQueue<RunEvent> events, PrintWriter out, boolean interactive)
+            throws InterruptedException {
+        Map<String, RunState> shown = new HashMap<>();
+        Progress progress = new Progress(out, interactive);
+        while (true) {
+            events.poll(interactive ? 100 : 1000, TimeUnit.MILLISECONDS);
+            events.clear();
+            Run run = jobs.get(runId);
+            String running = null;
+            for (StepRun step : run.steps()) {
+                RunState before = shown.put(step.name(), step.state());
+                boolean newlyFinished = step.state().isFinished() && (before == null || !before.isFinished());
+                if (step.state() == RunState.RUNNING) {
+                    running = step.name();
+                    if (before != RunState.RUNNING && !interactive) {
+                        progress.line("  → " + step.name() + " started");
+                    }
+                } else if (newlyFinished && step.startedAt() == null) {
+                    progress.line("  · " + step.name() + " not run");   // a later step of a failed run
+                } else if (newlyFinished) {
+                    if (before != RunState.RUNNING && !interactive) {
+                        progress.line("  → " + step.name() + " started");   // it started and ended between two looks
+                    }
+                    progress.line("  " + (step.state() == RunState.SUCCEEDED ? "✓" : "✗") + " " + step.name() + " "
+                            + step.state().name().toLowerCase(Locale.ROOT) + " " + seconds(stepDuration(step)));
+                }
+            }
+            if (run.state().isFinished()) {
+                for (StepRun step : run.steps()) {   // not started when the run ended (a fault, a cancellation)
+                    if (!step.state().isFinished()) {
+                        progress.line("  · " + step.name() + " not run");
+                    }
+                }
+                progress.done();
+                return run;
+            }
+            progress.spin(running);
+        }
+    }
+
+    /** Lines, and on a terminal a spinner on the last line that each line replaces. */
+    private static final class Progress {
+        private static final String SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+        private final PrintWriter out;
+        private final boolean interactive;
+        private boolean spinning;
+        private int tick;
+
+        Progress(PrintWriter out, boolean interactive) {
+            this.out = out;
+            this.interactive = interactive;
+        }
+
+        void line(String text) {
+            clear();
+            out.println(text);
+            out.flush();
+        }
+
+        void spin(String step) {
+            if (interactive && step != null) {
+                out.print("\r\033[K  " + SPINNER.charAt(tick++ % SPINNER.length()) + " " + step + "…");
+                out.flush();
+                spinning = true;
+            }
+        }
+
+        void done() {
+            clear();
+            out.flush();
+        }
+
+        private void clear() {
+            if (spinning) {
+                out.print("\r\033[K");
+                spinning = false;
+            }
+        }
+    }
+
+    /**
+     * Waits (up to a minute) until the run's sandbox is gone: the engine records the run's end
+     * before it destroys the sandbox, and closing the engine in between would leave the container
+     * to the next engine's reaper.
+     */
+    private static void awaitSandboxDestroyed(SandboxEngine engine, String runId) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (engine.listSandboxes().stream().anyMatch(s -> runId.equals(s.labels().get(SandboxEngine.RUN_LABEL)))) {
+            if (System.nanoTime() > deadline) {
+                return;   // the reaper of the next engine on this database destroys it
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Duration stepDuration(StepRun step) {
+        return step.startedAt() == null || step.finishedAt() == null ? Duration.ZERO
+                : Duration.between(step.startedAt(), step.finishedAt());
     }
 
     static int exitCode(PipelineResult result) {
@@ -59,7 +253,8 @@ final class PipelineRunner {
     }
 
     /** The run in a few aligned lines. */
-    static String summary(PipelineResult r) {
+    static String summary(Outcome outcome) {
+        PipelineResult r = outcome.result();
         StringBuilder out = new StringBuilder();
         String status = r.success() ? "PASSED" : r.failure().isEmpty() ? "FAILED" : "FAILED (" + r.failure() + ")";
         line(out, "Result", status);
@@ -72,6 +267,7 @@ final class PipelineRunner {
                 + (f.message().isEmpty() ? "" : ": " + firstLine(f.message()))));
         line(out, "Steps", r.steps().stream().map(PipelineRunner::step).collect(Collectors.joining(", ")));
         line(out, "Duration", seconds(r.duration()));
+        line(out, "Run", outcome.runId());
         String html = r.artifacts().get("report.html");
         if (html != null) {
             line(out, "Report", html);
@@ -79,13 +275,9 @@ final class PipelineRunner {
         return out.toString();
     }
 
-    static String reportJson(PipelineResult r) {
-        String json = r.artifacts().get("report.json");
-        try {
-            return Files.readString(Path.of(json));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + json, e);
-        }
+    /** The pipeline's result as JSON (the shape of report.json, with the artifacts' paths). */
+    static String resultJson(PipelineResult r) {
+        return Reports.json(r);
     }
 
     private static String step(StepReport s) {

@@ -1,10 +1,10 @@
 package dev.sandboxjobs.cli;
 
+import dev.sandboxjobs.engine.setup.RuntimeImage;
 import dev.sandboxjobs.engine.setup.SetupReport;
-import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
-import dev.sandboxjobs.jobs.report.PipelineResult;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Runs the testing pipeline (clone → install → test → report) on a repository in a fresh sandbox,"
-                + " destroyed at the end. REPOSITORY is a git URL (https://, ssh://, git://, file://, user@host:path)"
+        description = {"Runs the testing pipeline (clone → install → test → report) on a repository as a durable run of the"
+                + " testing-pipeline workflow (recorded in the data directory's database), in a fresh sandbox destroyed at the end. REPOSITORY is a git URL (https://, ssh://, git://, file://, user@host:path)"
                 + " or a local directory (copied in with its uncommitted changes).",
                 "Exit codes: 0 the tests passed, 1 they (or the pipeline) failed, 2 bad usage, 3 an infrastructure fault."})
 final class TestCommand implements Callable<Integer> {
@@ -55,7 +55,12 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the reports (default: <data dir>/reports/<time>-test).")
     Path out;
 
-    @Option(names = "--json", description = "Print report.json instead of the summary (setup's progress goes to stderr).")
+    @Option(names = "--token-secret", paramLabel = "NAME", description = "Name of a secret holding a token for a private"
+            + " repository: an environment variable of this process, read when the sandbox starts and never stored.")
+    String tokenSecret;
+
+    @Option(names = "--json", description = "Print the result as JSON (the shape of report.json) instead of the summary;"
+            + " setup's and the run's progress go to stderr.")
     boolean json;
 
     @Spec
@@ -66,41 +71,36 @@ final class TestCommand implements Callable<Integer> {
         if (branch != null && commit != null) {
             throw new IllegalArgumentException("give --branch or --commit, not both");
         }
-        PipelineRequest.Builder request = PipelineRequest.builder(repository)
+        if (timeoutMinutes != null && timeoutMinutes <= 0) {
+            throw new IllegalArgumentException("--timeout must be a positive number of minutes");
+        }
+        // bad input is an IllegalArgumentException (exit 2), found before setup
+        TestingPipelineParameters parameters = PipelineRunner.validate(TestingPipelineParameters.builder(repository)
                 .ref(commit != null ? commit : branch)
-                .subdirectory(subdirectory);
-        if (install != null) {
-            request.installCommand(install);
-        }
-        if (test != null) {
-            request.testCommand(test);
-        }
-        if (timeoutMinutes != null) {
-            if (timeoutMinutes <= 0) {
-                throw new IllegalArgumentException("--timeout must be a positive number of minutes");
-            }
-            request.testTimeout(Duration.ofMinutes(timeoutMinutes));
-        }
-        if (noCache) {
-            request.noCaches();
-        }
-        PipelineRequest built = request.build();   // bad input is an IllegalArgumentException: exit 2
-        if (built.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && !java.nio.file.Files.isDirectory(Path.of(repository))) {
-            throw new IllegalArgumentException(repository + " is neither a git URL (https://, ssh://, git://, file://,"
-                    + " user@host:path) nor an existing directory");
-        }
+                .subdirectory(subdirectory)
+                .installCommand(install)
+                .testCommand(test)
+                .testTimeoutSeconds(timeoutMinutes == null ? null : timeoutMinutes * 60)
+                .cache(noCache ? false : null)
+                .image(image != null ? image : full ? TestingPipelineParameters.IMAGE_FULL : null)
+                .tokenSecret(tokenSecret)
+                .build());
 
         var stdout = spec.commandLine().getOut();
         var progress = json ? spec.commandLine().getErr() : stdout;
         SetupReport setup = PipelineRunner.setup(options, full && image == null, progress);
-        String sandboxImage = image != null ? image : full ? setup.fullImage() : setup.image();
+        TestingPipelineWorkflow.Images images = new TestingPipelineWorkflow.Images(setup.image(),
+                setup.fullImage() != null ? setup.fullImage() : RuntimeImage.fullDefaultReference());
         Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "test");
-        PipelineResult result = PipelineRunner.run(options, sandboxImage, built, reports);
-        stdout.print(json ? PipelineRunner.reportJson(result) : PipelineRunner.summary(result));
+        PipelineRunner.Outcome outcome = PipelineRunner.run(options, images, parameters, reports, progress,
+                !json && System.console() != null);
         if (json) {
+            stdout.println(PipelineRunner.resultJson(outcome.result()));
+        } else {
             stdout.println();
+            stdout.print(PipelineRunner.summary(outcome));
         }
         stdout.flush();
-        return PipelineRunner.exitCode(result);
+        return PipelineRunner.exitCode(outcome.result());
     }
 }

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
+import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.Run;
+import dev.sandboxjobs.engine.workflow.RunState;
+import dev.sandboxjobs.engine.workflow.StepRun;
+import dev.sandboxjobs.jobs.BuiltInWorkflows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +64,29 @@ class PipelineCommandsTest {
         return Path.of(m.group(1));
     }
 
+    private static String containersOfRun(String runId) throws Exception {
+        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + SandboxEngine.RUN_LABEL + "=" + runId)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    private static String runId(String out) {
+        Matcher m = Pattern.compile("(?m)^Run\\s+(run-[0-9a-f-]+)$").matcher(out);
+        assertThat(m.find()).as("a Run line in:\n%s", out).isTrue();
+        return m.group(1);
+    }
+
+    /** The run as the data directory's database has it, read by a second engine after the command ended. */
+    private static Run storedRun(Path dataDir, String runId) {
+        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).build()) {
+            Jobs jobs = engine.jobs();
+            BuiltInWorkflows.registerAll(jobs);
+            return jobs.get(runId);
+        }
+    }
+
     @Test
     void demoRunsThePipelineOnTheSampleRepositoryAndPrintsASummaryWithTheReport() throws Exception {
         MainTest.Run run = MainTest.run("demo", "--data-dir", tmp.resolve("data").toString());
@@ -70,6 +99,14 @@ class PipelineCommandsTest {
         assertThat(html).exists().startsWith(tmp.resolve("data").resolve("reports"));
         assertThat(Files.readString(html)).contains("<svg").contains("sandbox-jobs-demo-");
         assertThat(html.resolveSibling("report.json")).exists();
+        assertThat(run.out()).contains("  → clone started", "  ✓ clone succeeded", "  ✓ test succeeded",
+                "  ✓ report succeeded");
+        assertThat(run.out().indexOf("→ install started")).isGreaterThan(run.out().indexOf("✓ clone succeeded"));
+        Run stored = storedRun(tmp.resolve("data"), runId(run.out()));
+        assertThat(stored.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(containersOfRun(stored.id())).as("containers of the run left behind").isEmpty();
+        assertThat(stored.workflow()).isEqualTo("testing-pipeline");
+        assertThat(stored.steps()).extracting(StepRun::state).containsOnly(RunState.SUCCEEDED);
     }
 
     @Test
@@ -91,8 +128,13 @@ class PipelineCommandsTest {
         MainTest.Run run = MainTest.run("test", repo.toString(), "--no-cache", "--data-dir", tmp.resolve("data").toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
-        assertThat(run.out()).contains("Result      FAILED", "1 passed, 1 failed", "✗ breaks");
+        assertThat(run.out()).contains("Result      FAILED", "1 passed, 1 failed", "✗ breaks", "  ✗ test failed",
+                "  · report not run");
         assertThat(reportPath(run.out())).exists();
+        Run stored = storedRun(tmp.resolve("data"), runId(run.out()));
+        assertThat(stored.state()).isEqualTo(RunState.FAILED);
+        assertThat(stored.failure().message()).startsWith("tests failed: 1 failed");
+        assertThat(containersOfRun(stored.id())).as("containers of the run left behind").isEmpty();
     }
 
     @Test
@@ -107,6 +149,8 @@ class PipelineCommandsTest {
         assertThat(json.get("success").asBoolean()).isFalse();
         assertThat(json.get("projectType").asText()).isEqualTo("nodejs");
         assertThat(json.toString()).contains("custom");
+        assertThat(Path.of(json.at("/artifacts/report.html").asText())).exists();
+        assertThat(run.err()).contains("Run run-", "✗ test failed");
     }
 
     @Test
@@ -117,5 +161,8 @@ class PipelineCommandsTest {
         assertThat(missing.exitCode()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("neither a git URL");
         assertThat(MainTest.run("test").exitCode()).isEqualTo(Main.USAGE);
+        MainTest.Run credentials = MainTest.run("test", "https://user:s3cret@git.example.com/a.git");
+        assertThat(credentials.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(credentials.err()).contains("--token-secret").doesNotContain("s3cret");
     }
 }

@@ -13,14 +13,18 @@ import dev.sandboxjobs.engine.workflow.SandboxSpec;
 import dev.sandboxjobs.engine.workflow.Step;
 import dev.sandboxjobs.engine.workflow.StepResult;
 import dev.sandboxjobs.engine.workflow.Workflow;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The workflows that ship with Sandbox Jobs, registered by the command line (and by any
  * application that wants them) on a {@link Jobs}:
  *
  * <ul>
+ *   <li>{@code testing-pipeline} — clone, install, test and report a repository in a fresh sandbox
+ *       ({@link TestingPipelineWorkflow}; parameters in {@code TestingPipelineParameters}).</li>
  *   <li>{@code exec} — parameter {@code command}: runs that shell line in the run's own sandbox
  *       (the default runtime image); its output goes to the run's log line by line, and the result
  *       is {@code {exitCode, stdout, stderr}} (each stream capped at 16 KiB). A non-zero exit code
@@ -31,7 +35,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Jobs jobs = engine.jobs();
- * BuiltInWorkflows.registerAll(jobs);
+ * BuiltInWorkflows.registerAll(jobs);   // in every process that runs jobs on the database, before start()
  * jobs.start();
  * jobs.submit(RunRequest.of("exec").parameters(Map.of("command", "uname -a")).build());
  * }</pre>
@@ -44,8 +48,19 @@ public final class BuiltInWorkflows {
 
     private BuiltInWorkflows() {}
 
-    /** Registers every built-in workflow (replacing workflows of the same names). */
+    /**
+     * Registers every built-in workflow (replacing workflows of the same names) with default images
+     * ({@code sandbox-jobs/runtime:<version>} and {@code sandbox-jobs/runtime-full:<version>}, made by
+     * {@code ./sandbox-jobs setup [--full]}).
+     */
     public static void registerAll(Jobs jobs) {
+        registerAll(jobs, TestingPipelineWorkflow.Images.defaults());
+    }
+
+    /** Registers every built-in workflow; the testing pipeline runs in {@code images}. */
+    public static void registerAll(Jobs jobs, TestingPipelineWorkflow.Images images) {
+        Objects.requireNonNull(jobs, "jobs");
+        jobs.register(TestingPipelineWorkflow.create(images));
         jobs.register(exec());
     }
 

@@ -58,7 +58,7 @@ public interface Jobs extends AutoCloseable {
     Page<Run> list(RunQuery query);
 
     /**
-     * Waits until the run is over or {@code timeout} passes, and returns it as it is then (check
+     * Waits until the run is over (and its sandbox destroyed) or {@code timeout} passes, and returns it as it is then (check
      * {@link Run#state()}).
      */
     Run await(String runId, Duration timeout) throws InterruptedException;

@@ -28,6 +28,7 @@ public final class Workflow {
     private final List<Step> steps;
     private final ParameterValidator validator;
     private final SandboxSpec sandbox;
+    private final java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, SandboxSpec> sandboxFor;
     private final Duration timeout;
     private final Duration stepTimeout;
     private final RetryPolicy retry;
@@ -37,6 +38,7 @@ public final class Workflow {
         this.steps = List.copyOf(b.steps);
         this.validator = b.validator;
         this.sandbox = b.sandbox;
+        this.sandboxFor = b.sandboxFor;
         this.timeout = b.timeout;
         this.stepTimeout = b.stepTimeout;
         this.retry = b.retry;
@@ -63,6 +65,14 @@ public final class Workflow {
         return sandbox;
     }
 
+    /**
+     * The sandbox a run with {@code parameters} (already validated) gets: the one computed by
+     * {@link Builder#sandbox(java.util.function.Function)} if set, else {@link #sandbox()}.
+     */
+    public SandboxSpec sandbox(com.fasterxml.jackson.databind.JsonNode parameters) {
+        return sandboxFor != null ? sandboxFor.apply(parameters) : sandbox;
+    }
+
     /** The default run timeout, or null for none. */
     public Duration timeout() {
         return timeout;
@@ -87,6 +97,7 @@ public final class Workflow {
         private final List<Step> steps = new ArrayList<>();
         private ParameterValidator validator = ParameterValidator.NONE;
         private SandboxSpec sandbox;
+        private java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, SandboxSpec> sandboxFor;
         private Duration timeout;
         private Duration stepTimeout;
         private RetryPolicy retry = RetryPolicy.NONE;
@@ -110,6 +121,15 @@ public final class Workflow {
 
         public Builder sandbox(SandboxSpec spec) {
             this.sandbox = spec;
+            return this;
+        }
+
+        /**
+         * Computes each run's sandbox from its (validated) parameters, e.g. an image variant or
+         * cache volumes chosen per run; a {@link RunRequest#sandbox()} still overrides it.
+         */
+        public Builder sandbox(java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, SandboxSpec> f) {
+            this.sandboxFor = f;
             return this;
         }
 

@@ -34,8 +34,11 @@ public final class CloneStep {
 
     /** Environment variable holding the token inside the git process. */
     static final String TOKEN_ENV = "SANDBOX_JOBS_GIT_TOKEN";
-    private static final String CREDENTIAL_HELPER =
-            "!f() { test \"$1\" = get || exit 0; echo username=x-access-token; echo \"password=$" + TOKEN_ENV + "\"; }; f";
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static String credentialHelper(String variable) {
+        return "!f() { test \"$1\" = get || exit 0; echo username=x-access-token; echo \"password=$" + variable + "\"; }; f";
+    }
 
     /**
      * What the clone produced.
@@ -51,11 +54,26 @@ public final class CloneStep {
     private final PipelineRequest request;
     private final Workspace workspace;
     private final Clock clock;
+    private final String tokenVariable;
 
     public CloneStep(PipelineRequest request, Workspace workspace, Clock clock) {
+        this(request, workspace, clock, null);
+    }
+
+    /**
+     * A clone step whose token, when the request has none, is the sandbox's environment variable
+     * {@code tokenVariable} (a secret the sandbox was created with, e.g. by the job engine from a
+     * secret name); null for none. The value is never seen here and cannot be redacted from
+     * git's output, which does not print it.
+     */
+    public CloneStep(PipelineRequest request, Workspace workspace, Clock clock, String tokenVariable) {
+        if (tokenVariable != null && !VARIABLE.matcher(tokenVariable).matches()) {
+            throw new IllegalArgumentException("a token variable is a name of letters, digits and _, not " + tokenVariable);
+        }
         this.request = request;
         this.workspace = workspace;
         this.clock = clock;
+        this.tokenVariable = request.token() == null ? tokenVariable : null;
     }
 
     /** Runs the step; throws {@link StepException} when the repository cannot be brought in. */
@@ -187,15 +205,16 @@ public final class CloneStep {
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh");
         env.put("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new");
-        env.put("GIT_CONFIG_COUNT", request.token() == null ? "1" : "3");
+        boolean token = request.token() != null || tokenVariable != null;
+        env.put("GIT_CONFIG_COUNT", token ? "3" : "1");
         // copies made by another user (a host directory) are safe to read
         env.put("GIT_CONFIG_KEY_0", "safe.directory");
         env.put("GIT_CONFIG_VALUE_0", "*");
-        if (request.token() != null) {
+        if (token) {
             env.put("GIT_CONFIG_KEY_1", "credential.helper");
             env.put("GIT_CONFIG_VALUE_1", "");
             env.put("GIT_CONFIG_KEY_2", "credential.helper");
-            env.put("GIT_CONFIG_VALUE_2", CREDENTIAL_HELPER);
+            env.put("GIT_CONFIG_VALUE_2", credentialHelper(tokenVariable != null ? tokenVariable : TOKEN_ENV));
         }
         return env;
     }

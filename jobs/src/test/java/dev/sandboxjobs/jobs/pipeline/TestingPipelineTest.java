@@ -147,6 +147,23 @@ class TestingPipelineTest {
     }
 
     @Test
+    void aTokenVariableOfTheSandboxIsReadByTheCredentialHelperAndNoSecretIsPassed() {
+        FakeSandbox sandbox = aNodeRepository();
+
+        new CloneStep(PipelineRequest.builder("https://git.example.com/private.git").build(), Workspace.DEFAULT,
+                java.time.Clock.systemUTC(), "GIT_TOKEN").run(sandbox);
+
+        FakeSandbox.Call clone = sandbox.calls.stream().filter(c -> c.argv().get(1).equals("clone")).findFirst().orElseThrow();
+        assertThat(clone.spec().secretEnv()).isEmpty();
+        assertThat(clone.spec().env()).containsEntry("GIT_CONFIG_COUNT", "3")
+                .containsEntry("GIT_CONFIG_KEY_2", "credential.helper");
+        assertThat(clone.spec().env().get("GIT_CONFIG_VALUE_2")).contains("password=$GIT_TOKEN")
+                .doesNotContain(CloneStep.TOKEN_ENV);
+        assertThatThrownBy(() -> new CloneStep(PipelineRequest.builder("https://h/x.git").build(), Workspace.DEFAULT,
+                java.time.Clock.systemUTC(), "X; rm -rf /")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aMissingBranchFailsTheCloneAndSkipsTheRest() {
         FakeSandbox sandbox = aNodeRepository().on(List.of("git", "clone"),
                 exit(128, "Cloning into '/workspace/repo'...\nwarning: Could not find remote branch nope to clone.\n"

@@ -84,6 +84,7 @@ public final class SdkSandboxProvider implements SandboxProvider {
                 .network("bridge".equals(spec.network()) ? NetworkMode.BRIDGE : NetworkMode.NONE)
                 .keepAlive(true);
         spec.secrets().forEach(name -> b.secret(name, secrets.resolve(name)));
+        spec.volumes().forEach(v -> b.volume(v.name(), v.containerPath()));
         if (spec.memoryMb() > 0) {
             b.memoryBytes((long) spec.memoryMb() << 20);
         }

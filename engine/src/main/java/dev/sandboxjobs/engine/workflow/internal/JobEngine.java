@@ -416,7 +416,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         }
         RetryPolicy retry = request.retry() != null ? request.retry() : wf.retry();
         Duration timeout = request.timeout() != null ? request.timeout() : wf.timeout();
-        SandboxSpec spec = request.sandbox() != null ? request.sandbox() : wf.sandbox();
+        SandboxSpec spec = request.sandbox() != null ? request.sandbox() : wf.sandbox(params);
         long now = clock.millis();
         String id = "run-" + UUID.randomUUID();
         String key = keyOverride != null ? keyOverride : request.idempotencyKey();
@@ -728,7 +728,9 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             finishSignals.remove(runId, signal);
             throw e;
         }
-        if (run.state().isFinished()) {
+        // a run is recorded as over just before its sandbox is destroyed: while its execution is
+        // still active (destroying), wait for the signal that follows, so that no container is left
+        if (run.state().isFinished() && !active.containsKey(runId)) {
             finishSignals.remove(runId, signal);
             return run;
         }
