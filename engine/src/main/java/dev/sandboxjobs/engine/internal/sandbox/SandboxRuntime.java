@@ -284,6 +284,49 @@ public final class SandboxRuntime {
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
     }
 
+    private final Object oomLock = new Object();
+    private String oomContainer;
+    private long oomKillsSeen;
+
+    /**
+     * Whether the kernel's out-of-memory killer killed a process in this sandbox's container since
+     * the last call (the cgroup's {@code oom_kill} counter, v1 or v2, grew). Called after a command
+     * ended with SIGKILL, to report an OOM kill as such. A new container starts from zero.
+     */
+    boolean oomKilledSinceLastCheck() {
+        synchronized (oomLock) {
+            String container = containerId();
+            long now;
+            try {
+                dev.sandboxjobs.engine.internal.docker.ExecOutput o = runInternal(List.of("cat",
+                        "/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"), 8192);
+                now = parseOomKills(o.stdoutText());
+            } catch (RuntimeException e) {
+                LOG.debug("Could not read the OOM counter of sandbox {}", id, e);
+                return false;
+            }
+            long before = container.equals(oomContainer) ? oomKillsSeen : 0;
+            oomContainer = container;
+            oomKillsSeen = now;
+            return now > before;
+        }
+    }
+
+    static long parseOomKills(String text) {
+        long max = 0;
+        for (String line : text.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2 && parts[0].equals("oom_kill")) {
+                try {
+                    max = Math.max(max, Long.parseLong(parts[1]));
+                } catch (NumberFormatException ignored) {
+                    // not a counter
+                }
+            }
+        }
+        return max;
+    }
+
     // ----- code interpreter
 
     /** This sandbox's code interpreter, created (and its executors pre-warmed) on first use. */
