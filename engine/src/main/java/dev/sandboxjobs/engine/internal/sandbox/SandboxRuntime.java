@@ -234,6 +234,19 @@ public final class SandboxRuntime {
         if (containerId != null) {
             containers.remove(containerId);
         }
+        // a process killed between creating a container and recording it (kill -9) leaves one more
+        // container carrying this sandbox's labels: remove it with the sandbox
+        try {
+            for (var c : containers.listByLabel(SandboxEngine.SANDBOX_LABEL, id)) {
+                if (c.getLabels() != null && engineId.equals(c.getLabels().get(SandboxEngine.ENGINE_LABEL))
+                        && !c.getId().equals(containerId)) {
+                    LOG.info("Removing unrecorded container {} of destroyed sandbox {}", c.getId(), id);
+                    containers.remove(c.getId());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not look for unrecorded containers of sandbox {}; the orphan reaper will", id, e);
+        }
         repo.delete(id);
         services.previews().forget(id);
     }
