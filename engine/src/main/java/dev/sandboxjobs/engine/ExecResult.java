@@ -32,6 +32,22 @@ public record ExecResult(
     /** Appended to a stream's kept text where it was cut. */
     public static final String TRUNCATION_MARKER = "\n[... output truncated by sandbox-jobs ...]\n";
 
+    /**
+     * Appended to standard error when the command was killed (exit code 137) by the kernel's
+     * out-of-memory killer because the sandbox reached its memory limit.
+     */
+    public static final String OOM_KILLED_NOTE = "\n[sandbox-jobs: killed by the out-of-memory killer: the sandbox"
+            + " reached its memory limit; raise SandboxOptions.memoryBytes or use less memory]\n";
+
+    /**
+     * Whether the command was killed by the out-of-memory killer because the sandbox reached its
+     * memory limit (Docker's {@code OOMKilled}, per command): standard error then ends with
+     * {@link #OOM_KILLED_NOTE}.
+     */
+    public boolean oomKilled() {
+        return exitCode == 137 && stderr != null && stderr.endsWith(OOM_KILLED_NOTE);
+    }
+
     /** Whether either stream was cut. */
     public boolean truncated() {
         return stdoutTruncated || stderrTruncated;

@@ -38,6 +38,13 @@ public record SandboxOptions(
         Duration maxLifetime,
         List<VolumeMount> volumes) {
 
+    /** The smallest memory limit Docker accepts (6 MiB). */
+    public static final long MIN_MEMORY_BYTES = 6L << 20;
+    /** The largest memory limit accepted (1 TiB); more is a mistake, not a limit. */
+    public static final long MAX_MEMORY_BYTES = 1L << 40;
+    /** The largest number of CPUs accepted. */
+    public static final double MAX_CPUS = 1024;
+
     /** No overrides: everything from the defaults. */
     public static final SandboxOptions DEFAULT = builder().build();
 
@@ -46,6 +53,23 @@ public record SandboxOptions(
         secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
         labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        if (memoryBytes != null && (memoryBytes < MIN_MEMORY_BYTES || memoryBytes > MAX_MEMORY_BYTES)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "memoryBytes must be between " + MIN_MEMORY_BYTES
+                    + " (6 MiB) and " + MAX_MEMORY_BYTES + " (1 TiB), not " + memoryBytes + ".");
+        }
+        if (cpus != null && !(cpus > 0 && cpus <= MAX_CPUS)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "cpus must be a positive number of CPUs up to "
+                    + MAX_CPUS + ", not " + cpus + ".");
+        }
+        if (pidsLimit != null && pidsLimit <= 0) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "pidsLimit must be positive, not " + pidsLimit + ".");
+        }
+        if (sleepAfter != null && (sleepAfter.isNegative() || sleepAfter.isZero())) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "sleepAfter must be positive, not " + sleepAfter + ".");
+        }
+        if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "maxLifetime must be positive, not " + maxLifetime + ".");
+        }
         if (volumes.stream().map(VolumeMount::containerPath).distinct().count() < volumes.size()) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Two volumes are mounted at the same path: " + volumes);
         }

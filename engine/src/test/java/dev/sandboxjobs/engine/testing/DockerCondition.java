@@ -26,6 +26,11 @@ public final class DockerCondition implements ExecutionCondition {
         return ConditionEvaluationResult.disabled(message);
     }
 
+    /** Why Docker is unavailable, or null when it answers (probed once per JVM). */
+    public static String unavailableReason() {
+        return probe();
+    }
+
     private static synchronized String probe() {
         if (!probed) {
             probed = true;

@@ -82,7 +82,11 @@ final class ArgvExec {
                     + " stopped while " + argv.get(0) + " ran (killed from outside?). Run it again.");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        return new ExecResult(exit == 0, exit, out.finish(), err.finish(), display(argv), took,
+        String stderr = err.finish();
+        if (exit == 137 && sandbox.oomKilledSinceLastCheck()) {
+            stderr += ExecResult.OOM_KILLED_NOTE;
+        }
+        return new ExecResult(exit == 0, exit, out.finish(), stderr, display(argv), took,
                 out.truncated(), err.truncated());
     }
 

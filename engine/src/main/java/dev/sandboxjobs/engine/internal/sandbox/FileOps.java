@@ -218,12 +218,41 @@ final class FileOps {
 
     /** Opens the file's bytes; the caller closes the stream (which closes Docker's response). */
     InputStream open(String abs) {
+        return open(abs, 0);
+    }
+
+    /** Symbolic links followed before giving up, as the kernel's ELOOP limit. */
+    private static final int MAX_LINKS = 40;
+
+    private InputStream open(String abs, int links) {
+        if (links > MAX_LINKS) {
+            throw new SandboxException(ErrorCode.INVALID_PATH, abs + " is a symbolic link in a loop (more than "
+                    + MAX_LINKS + " links followed); point the link at a real file.");
+        }
         return sandbox.call(() -> {
+            // a directory would come back as a tar of its whole tree: refuse it before asking Docker
+            if (fileOp(List.of("stat", abs)).exitCode() == 11) {
+                throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; use listFiles to read a directory.");
+            }
             InputStream raw;
             try {
                 raw = sandbox.containers.getArchive(sandbox.containerId(), abs);
             } catch (NotFoundException e) {
                 throw new SandboxException(ErrorCode.FILE_NOT_FOUND, "No file at " + abs + ". Check the path with exists() or listFiles().");
+            } catch (DockerException e) {
+                String m = DockerErrors.rootMessage(e).toLowerCase();
+                if (m.contains("name too long")) {
+                    throw new SandboxException(ErrorCode.INVALID_PATH, "A name in " + abs + " is longer than the file"
+                            + " system allows (255 bytes per name); shorten it.", e);
+                }
+                if (m.contains("not a directory")) {
+                    throw new SandboxException(ErrorCode.FILE_NOT_FOUND, "No file at " + abs + ": a parent is a file,"
+                            + " not a directory.", e);
+                }
+                if (m.contains("too many levels of symbolic links")) {
+                    throw new SandboxException(ErrorCode.INVALID_PATH, abs + " goes through a symbolic link loop.", e);
+                }
+                throw DockerErrors.error("Cannot read " + abs, e);
             }
             try {
                 TarArchiveInputStream tar = new TarArchiveInputStream(raw);
@@ -239,7 +268,7 @@ final class FileOps {
                 if (entry.isSymbolicLink()) {
                     raw.close();
                     String target = PosixPaths.resolve(entry.getLinkName(), PosixPaths.parent(abs));
-                    return open(target);
+                    return open(target, links + 1);
                 }
                 return new FilterInputStream(tar) {
                     @Override

@@ -234,6 +234,19 @@ public final class SandboxRuntime {
         if (containerId != null) {
             containers.remove(containerId);
         }
+        // a process killed between creating a container and recording it (kill -9) leaves one more
+        // container carrying this sandbox's labels: remove it with the sandbox
+        try {
+            for (var c : containers.listByLabel(SandboxEngine.SANDBOX_LABEL, id)) {
+                if (c.getLabels() != null && engineId.equals(c.getLabels().get(SandboxEngine.ENGINE_LABEL))
+                        && !c.getId().equals(containerId)) {
+                    LOG.info("Removing unrecorded container {} of destroyed sandbox {}", c.getId(), id);
+                    containers.remove(c.getId());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not look for unrecorded containers of sandbox {}; the orphan reaper will", id, e);
+        }
         repo.delete(id);
         services.previews().forget(id);
     }
@@ -282,6 +295,49 @@ public final class SandboxRuntime {
             }
         }
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
+    }
+
+    private final Object oomLock = new Object();
+    private String oomContainer;
+    private long oomKillsSeen;
+
+    /**
+     * Whether the kernel's out-of-memory killer killed a process in this sandbox's container since
+     * the last call (the cgroup's {@code oom_kill} counter, v1 or v2, grew). Called after a command
+     * ended with SIGKILL, to report an OOM kill as such. A new container starts from zero.
+     */
+    boolean oomKilledSinceLastCheck() {
+        synchronized (oomLock) {
+            String container = containerId();
+            long now;
+            try {
+                dev.sandboxjobs.engine.internal.docker.ExecOutput o = runInternal(List.of("cat",
+                        "/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"), 8192);
+                now = parseOomKills(o.stdoutText());
+            } catch (RuntimeException e) {
+                LOG.debug("Could not read the OOM counter of sandbox {}", id, e);
+                return false;
+            }
+            long before = container.equals(oomContainer) ? oomKillsSeen : 0;
+            oomContainer = container;
+            oomKillsSeen = now;
+            return now > before;
+        }
+    }
+
+    static long parseOomKills(String text) {
+        long max = 0;
+        for (String line : text.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2 && parts[0].equals("oom_kill")) {
+                try {
+                    max = Math.max(max, Long.parseLong(parts[1]));
+                } catch (NumberFormatException ignored) {
+                    // not a counter
+                }
+            }
+        }
+        return max;
     }
 
     // ----- code interpreter

@@ -151,7 +151,7 @@ final class Scripts {
               move)    [ -e "$p" ] || [ -L "$p" ] || exit 10; parent "$q"; mv -- "$p" "$q" ;;
               exists)  [ -e "$p" ] || [ -L "$p" ] || exit 10 ;;
               list)    [ -e "$p" ] || exit 10; [ -d "$p" ] || exit 12
-                       find "$p" -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%f\\0' ;;
+                       find -H "$p" -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%f\\0' ;;
               stat)    [ -e "$p" ] || exit 10; [ -d "$p" ] && exit 11; exit 0 ;;
               concat)  shift 2; cat -- "$@" > "$p" && rm -f -- "$@" ;;
               *) exit 2 ;;

@@ -127,6 +127,9 @@ final class SessionState {
         }
         String stdout = out.finish();
         String stderr = err.finish();
+        if (outcome.exitCode() == 137 && sandbox.oomKilledSinceLastCheck()) {
+            stderr += ExecResult.OOM_KILLED_NOTE;
+        }
         return new ExecResult(outcome.exitCode() == 0, outcome.exitCode(), stdout, stderr, command, took,
                 out.truncated(), err.truncated());
     }

@@ -121,12 +121,17 @@ final class QuartzScheduling implements AutoCloseable {
     }
 
     static void validateCron(String cron) {
+        CronExpression parsed;
         try {
-            new CronExpression(cron);
+            parsed = new CronExpression(cron);
         } catch (ParseException | RuntimeException e) {
             throw new SandboxException(ErrorCode.INVALID_CRON, "Invalid cron expression \"" + cron + "\": "
                     + e.getMessage() + ". Use Quartz syntax with seconds, e.g. \"0 0/5 * * * ?\" for every "
                     + "five minutes.", e);
+        }
+        if (parsed.getNextValidTimeAfter(new java.util.Date()) == null) {
+            throw new SandboxException(ErrorCode.INVALID_CRON, "The cron expression \"" + cron + "\" never fires"
+                    + " (a date that does not exist, such as February 31, or a year in the past); fix the date fields.");
         }
     }
 
