@@ -77,7 +77,7 @@ public final class TestingPipelineWorkflow {
     /** The workflow's name. */
     public static final String NAME = "testing-pipeline";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -418,11 +418,11 @@ public final class TestingPipelineWorkflow {
 
     // ---- helpers ----
 
-    private static TestingPipelineParameters parameters(StepContext ctx) {
+    static TestingPipelineParameters parameters(StepContext ctx) {
         return read(ctx.parameters(), TestingPipelineParameters.class);
     }
 
-    private static PipelineSandbox sandbox(StepContext ctx) {
+    static PipelineSandbox sandbox(StepContext ctx) {
         return new SdkPipelineSandbox(ctx.sandbox(Sandbox.class));
     }
 
@@ -430,7 +430,7 @@ public final class TestingPipelineWorkflow {
         return read(ctx.result(step).get("outcome"), type);
     }
 
-    private static <T> T read(JsonNode node, Class<T> type) {
+    static <T> T read(JsonNode node, Class<T> type) {
         try {
             return JSON.treeToValue(node, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -439,7 +439,7 @@ public final class TestingPipelineWorkflow {
     }
 
     /** The step's command, verdict and output, line by line, into the run's log. */
-    private static void log(StepContext ctx, StepReport report) {
+    static void log(StepContext ctx, StepReport report) {
         if (!report.command().isEmpty()) {
             ctx.log().info("$ " + report.command());
         }

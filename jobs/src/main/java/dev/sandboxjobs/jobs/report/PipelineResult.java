@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param failure      why the pipeline failed before or beside the tests ({@code "install failed: …"}),
  *                     {@code ""} when it did not
  * @param projectType  {@code nodejs}, {@code python}, {@code go}, {@code maven}, {@code gradle},
- *                     {@code rust}, {@code make} or {@code unknown}
+ *                     {@code rust}, {@code make}, {@code unknown}, or {@value #CUSTOM} for a workflow
+ *                     composed with {@code PipelineSteps} (its reports show no test table)
  * @param tool         the tool detection chose ({@code npm}, {@code pip}, …), {@code ""} if none
  * @param repository   the repository URL or local path (with no credentials)
  * @param branch       the branch, tag or commit asked for, {@code ""} for the default branch
@@ -44,6 +45,9 @@ public record PipelineResult(boolean success, int exitCode, String output, Strin
         String projectType, String tool, String repository, String branch, String commit, String subdirectory,
         Instant startedAt, Duration duration, List<StepReport> steps, TestSummary tests, List<String> notes,
         Map<String, String> artifacts) {
+
+    /** The project type of a workflow composed with {@code PipelineSteps}: no tests, the steps' output. */
+    public static final String CUSTOM = "custom";
 
     /** Most of each of {@link #output()} and {@link #errors()} kept. */
     public static final int MAX_OUTPUT = 256 * 1024;

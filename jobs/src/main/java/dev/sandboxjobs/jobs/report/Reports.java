@@ -218,8 +218,9 @@ public final class Reports {
     public static String markdown(PipelineResult r) {
         TestSummary t = r.tests();
         StringBuilder md = new StringBuilder();
-        md.append(r.success() ? "### ✅ Tests passed" : "### ❌ " + (r.failure().isEmpty() ? "Tests failed"
-                : "Pipeline failed")).append("\n\n");
+        boolean custom = r.projectType().equals(PipelineResult.CUSTOM);
+        md.append(r.success() ? (custom ? "### ✅ Pipeline succeeded" : "### ✅ Tests passed") : "### ❌ "
+                + (r.failure().isEmpty() ? "Tests failed" : "Pipeline failed")).append("\n\n");
         md.append("**").append(mdInline(r.projectType())).append("**");
         if (!r.tool().isEmpty()) {
             md.append(" (").append(mdInline(r.tool())).append(')');
@@ -237,11 +238,13 @@ public final class Reports {
         if (!r.failure().isEmpty()) {
             md.append("> ").append(mdInline(r.failure()).replace("\n", "\n> ")).append("\n\n");
         }
-        md.append("| Passed | Failed | Errored | Skipped | Total | Time |\n");
-        md.append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        md.append("| ").append(t.passed()).append(" | ").append(t.failed()).append(" | ").append(t.errored())
-                .append(" | ").append(t.skipped()).append(" | ").append(t.total()).append(" | ")
-                .append(human(t.duration())).append(" |\n\n");
+        if (!custom) {
+            md.append("| Passed | Failed | Errored | Skipped | Total | Time |\n");
+            md.append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            md.append("| ").append(t.passed()).append(" | ").append(t.failed()).append(" | ").append(t.errored())
+                    .append(" | ").append(t.skipped()).append(" | ").append(t.total()).append(" | ")
+                    .append(human(t.duration())).append(" |\n\n");
+        }
         md.append("Steps: ");
         for (int i = 0; i < r.steps().size(); i++) {
             StepReport s = r.steps().get(i);
@@ -265,6 +268,10 @@ public final class Reports {
                 md.append("\n_").append(t.failed() + t.errored() - Math.min(MAX_LISTED_FAILURES, failures.size()))
                         .append(" more failure(s) in report.json and junit.xml._\n");
             }
+        }
+        if (custom && !r.output().isEmpty()) {
+            md.append("\n<details><summary>output</summary>\n\n")
+                    .append(fenced(OutputCap.headAndTail(r.output().strip(), MAX_MD_DETAILS))).append("\n</details>\n");
         }
         StepReport failedStep = r.steps().stream().filter(s -> !s.name().equals("test")
                 && (s.status() == StepStatus.FAILED || s.status() == StepStatus.TIMED_OUT)).findFirst().orElse(null);
