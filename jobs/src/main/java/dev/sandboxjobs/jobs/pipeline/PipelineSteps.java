@@ -13,7 +13,6 @@ import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -171,36 +170,14 @@ public final class PipelineSteps {
 
     private static StepResult runClone(StepContext ctx) {
         TestingPipelineParameters p = TestingPipelineWorkflow.parameters(ctx);
-        PipelineRequest request = TestingPipelineWorkflow.pipelineRequest(p, CacheMounts.none());
-        Instant start = ctx.clock().instant();
-        ctx.log().info("Cloning " + request.displayRepository() + (request.ref().isEmpty() ? "" : " @ " + request.ref()));
-        ObjectNode value = JSON.createObjectNode();
-        value.put("startedAt", start.toString());
-        try {
-            CloneStep.Outcome cloned = new CloneStep(request, Workspace.DEFAULT, ctx.clock(), p.tokenSecret())
-                    .run(TestingPipelineWorkflow.sandbox(ctx));
-            TestingPipelineWorkflow.log(ctx, cloned.report());
-            value.set("outcome", JSON.valueToTree(cloned));
-            return StepResult.success(value);
-        } catch (StepException e) {
-            TestingPipelineWorkflow.log(ctx, e.report());
-            String failure = CloneStep.NAME + " failed: " + e.report().message();
-            PipelineResult.Builder draft = draft(request, start).step(e.report()).success(false).failure(failure);
-            value.set("result", JSON.valueToTree(store(ctx, draft)));
-            return StepResult.failure(failure, value);
-        }
+        return TestingPipelineWorkflow.clone(ctx, TestingPipelineWorkflow.pipelineRequest(p, CacheMounts.none()),
+                p.tokenSecret(), PipelineResult.CUSTOM, List.of());
     }
 
     private static StepResult runReport(StepContext ctx, List<String> steps) {
         TestingPipelineParameters p = TestingPipelineWorkflow.parameters(ctx);
         PipelineRequest request = TestingPipelineWorkflow.pipelineRequest(p, CacheMounts.none());
-        JsonNode clone = ctx.result(CloneStep.NAME);
-        CloneStep.Outcome cloned = TestingPipelineWorkflow.read(clone.get("outcome"), CloneStep.Outcome.class);
-        PipelineResult.Builder draft = draft(request, Instant.parse(clone.get("startedAt").asText()))
-                .step(cloned.report()).commit(cloned.commit());
-        if (cloned.dirty()) {
-            draft.note("the working copy's uncommitted changes were included");
-        }
+        PipelineResult.Builder draft = TestingPipelineWorkflow.afterClone(ctx, request).projectType(PipelineResult.CUSTOM);
         StringBuilder output = new StringBuilder();
         StepReport failed = null;
         for (String name : steps) {
@@ -223,28 +200,6 @@ public final class PipelineSteps {
         if (failure != null) {
             draft.failure(failure);
         }
-        PipelineResult done = store(ctx, draft);
-        ObjectNode value = JSON.createObjectNode();
-        value.set("result", JSON.valueToTree(done));
-        if (failure == null && done.success()) {
-            return StepResult.success(value);
-        }
-        return StepResult.failure(failure != null ? failure : done.failure(), value);
-    }
-
-    private static PipelineResult.Builder draft(PipelineRequest request, Instant start) {
-        return PipelineResult.builder().repository(request.displayRepository()).branch(request.ref())
-                .subdirectory(request.subdirectory()).startedAt(start).projectType(PipelineResult.CUSTOM);
-    }
-
-    /** Renders and stores the four reports as the run's artifacts; returns the result with their names. */
-    private static PipelineResult store(StepContext ctx, PipelineResult.Builder draft) {
-        PipelineResult built = draft.build();
-        PipelineResult done = new ReportStep((name, content) -> {
-            ctx.artifacts().put(name, content);
-            return name;
-        }, ctx.clock()).run(draft.duration(Duration.between(built.startedAt(), ctx.clock().instant())).build());
-        ctx.log().info("Stored " + String.join(", ", done.artifacts().keySet()));
-        return done;
+        return TestingPipelineWorkflow.finish(ctx, JSON.createObjectNode(), draft, failure);
     }
 }

@@ -88,6 +88,7 @@ public final class TestingPipelineWorkflow {
     private static final Set<String> INT_FIELDS = Set.of("cloneTimeoutSeconds", "installTimeoutSeconds",
             "testTimeoutSeconds");
     private static final int MAX_LOG_LINES = 2_000;
+    private static final List<String> OWN_STEPS = List.of(CloneStep.NAME, InstallStep.NAME, TestStep.NAME);
 
     private TestingPipelineWorkflow() {}
 
@@ -275,21 +276,31 @@ public final class TestingPipelineWorkflow {
 
     private static StepResult cloneStep(StepContext ctx, CacheMounts caches) {
         TestingPipelineParameters p = parameters(ctx);
-        PipelineRequest request = pipelineRequest(p, caches);
+        return clone(ctx, pipelineRequest(p, caches), p.tokenSecret(), null,
+                List.of(CloneStep.NAME, InstallStep.NAME, TestStep.NAME));
+    }
+
+    /**
+     * The {@code clone} step, shared with {@link PipelineSteps}: stores {@code {"startedAt", "outcome"}};
+     * when the clone fails, stores the reports (the steps in {@code steps} that did not run listed as
+     * skipped) and fails the run.
+     */
+    static StepResult clone(StepContext ctx, PipelineRequest request, String tokenSecret, String projectType,
+            List<String> steps) {
         Instant start = ctx.clock().instant();
         ctx.log().info("Cloning " + request.displayRepository() + (request.ref().isEmpty() ? "" : " @ " + request.ref())
                 + (request.subdirectory().isEmpty() ? "" : " (project in " + request.subdirectory() + ")"));
         ObjectNode value = JSON.createObjectNode();
         value.put("startedAt", start.toString());
         try {
-            CloneStep.Outcome cloned = new CloneStep(request, Workspace.DEFAULT, ctx.clock(), p.tokenSecret())
+            CloneStep.Outcome cloned = new CloneStep(request, Workspace.DEFAULT, ctx.clock(), tokenSecret)
                     .run(sandbox(ctx));
             log(ctx, cloned.report());
             value.set("outcome", JSON.valueToTree(cloned));
             return StepResult.success(value);
         } catch (StepException e) {
             log(ctx, e.report());
-            return endEarly(ctx, value, e.report(), draft(request, start));
+            return endEarly(ctx, value, e.report(), draft(request, start).projectType(projectType), steps);
         }
     }
 
@@ -311,7 +322,7 @@ public final class TestingPipelineWorkflow {
         } catch (StepException e) {
             log(ctx, e.report());
             return endEarly(ctx, value, e.report(), afterClone(ctx, request).projectType(detection.kind().id())
-                    .tool(detection.tool()).notes(withNotes(ctx, request, detection)));
+                    .tool(detection.tool()).notes(withNotes(ctx, request, detection)), OWN_STEPS);
         }
     }
 
@@ -327,7 +338,7 @@ public final class TestingPipelineWorkflow {
                     .run(sandbox(ctx), cloned.projectDir(), installed.detection(), installed.env());
         } catch (StepException e) {
             log(ctx, e.report());
-            return endEarly(ctx, value, e.report(), draft);
+            return endEarly(ctx, value, e.report(), draft, OWN_STEPS);
         }
         StepReport test = tested.report();
         log(ctx, test);
@@ -359,10 +370,14 @@ public final class TestingPipelineWorkflow {
 
     // ---- assembling the result ----
 
-    /** Ends the pipeline at {@code failed}: later steps are skipped, the reports are stored, the run fails. */
-    private static StepResult endEarly(StepContext ctx, ObjectNode value, StepReport failed, PipelineResult.Builder draft) {
+    /**
+     * Ends the pipeline at {@code failed}: those of {@code steps} not in {@code draft} are skipped,
+     * the reports are stored, the run fails.
+     */
+    private static StepResult endEarly(StepContext ctx, ObjectNode value, StepReport failed, PipelineResult.Builder draft,
+            List<String> steps) {
         draft.step(failed).success(false).failure(failed.name() + " failed: " + failed.message());
-        for (String later : new String[] {CloneStep.NAME, InstallStep.NAME, TestStep.NAME}) {
+        for (String later : steps) {
             if (draft.build().step(later).isEmpty()) {
                 draft.step(StepReport.skipped(later, failed.name() + " failed"));
             }
@@ -372,7 +387,7 @@ public final class TestingPipelineWorkflow {
     }
 
     /** Stores the reports as artifacts and the result in the step's value; {@code failure} null for a success. */
-    private static StepResult finish(StepContext ctx, ObjectNode value, PipelineResult.Builder draft, String failure) {
+    static StepResult finish(StepContext ctx, ObjectNode value, PipelineResult.Builder draft, String failure) {
         PipelineResult built = draft.build();
         PipelineResult done = new ReportStep((name, content) -> {
             ctx.artifacts().put(name, content);
@@ -391,7 +406,7 @@ public final class TestingPipelineWorkflow {
                 .subdirectory(request.subdirectory()).startedAt(start);
     }
 
-    private static PipelineResult.Builder afterClone(StepContext ctx, PipelineRequest request) {
+    static PipelineResult.Builder afterClone(StepContext ctx, PipelineRequest request) {
         JsonNode clone = ctx.result(CloneStep.NAME);
         CloneStep.Outcome cloned = read(clone.get("outcome"), CloneStep.Outcome.class);
         PipelineResult.Builder b = draft(request, Instant.parse(clone.get("startedAt").asText()))
