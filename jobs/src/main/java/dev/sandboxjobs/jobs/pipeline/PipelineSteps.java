@@ -48,7 +48,8 @@ import java.util.Set;
  *     and fails the run.</li>
  * <li><b>your steps</b> ({@link #step(String, Body)}) get the clone's {@link Checkout} (project
  *     directory and commit) and return a {@link StepReport}: its {@code message} is the one-line
- *     verdict shown in the reports' step tables and {@code output} what it printed. A report whose
+ *     verdict shown in the reports' step lists and {@code output} what it printed; a duration of
+ *     zero is replaced by the time the step took. A report whose
  *     status is not {@code SUCCEEDED} does not stop the run: later steps still run, and the report
  *     step fails the run after storing the reports. An exception is a fault, as in any step.</li>
  * <li><b>report</b> ({@link #reportStep(String...)}) gathers the clone's and the named steps' reports,
@@ -120,7 +121,12 @@ public final class PipelineSteps {
             throw new IllegalArgumentException("\"" + name + "\" is a built-in step's name; give your step another");
         }
         return Step.of(name, ctx -> {
+            java.time.Instant start = ctx.clock().instant();
             StepReport report = Objects.requireNonNull(body.run(ctx, checkout(ctx)), "a step's report");
+            if (report.duration().isZero()) {
+                report = new StepReport(report.name(), report.status(), Duration.between(start, ctx.clock().instant()),
+                        report.command(), report.exitCode(), report.message(), report.output());
+            }
             TestingPipelineWorkflow.log(ctx, report);
             ObjectNode value = JSON.createObjectNode();
             value.set("report", JSON.valueToTree(report));

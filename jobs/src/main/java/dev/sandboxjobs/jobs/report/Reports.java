@@ -269,6 +269,15 @@ public final class Reports {
                         .append(" more failure(s) in report.json and junit.xml._\n");
             }
         }
+        if (custom) {
+            md.append('\n');
+            for (StepReport s : r.steps()) {
+                if (!s.message().isEmpty()) {
+                    md.append("- **").append(mdInline(s.name())).append("**: ").append(mdInline(firstLine(s.message())))
+                            .append('\n');
+                }
+            }
+        }
         if (custom && !r.output().isEmpty()) {
             md.append("\n<details><summary>output</summary>\n\n")
                     .append(fenced(OutputCap.headAndTail(r.output().strip(), MAX_MD_DETAILS))).append("\n</details>\n");

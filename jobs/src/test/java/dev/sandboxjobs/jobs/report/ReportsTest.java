@@ -116,6 +116,23 @@ class ReportsTest {
     }
 
     @Test
+    void markdownForACustomWorkflowShowsTheStepsVerdictsAndOutputInsteadOfATestTable() {
+        PipelineResult r = PipelineResult.builder().success(true).projectType(PipelineResult.CUSTOM)
+                .repository("file:///tmp/app").startedAt(Instant.parse("2026-01-02T03:04:05Z"))
+                .step(new StepReport("clone", StepStatus.SUCCEEDED, Duration.ofMillis(300), "", 0, "at 0123abc", ""))
+                .step(new StepReport("count-lines", StepStatus.SUCCEEDED, Duration.ofMillis(20), "", 0,
+                        "9 lines in 3 files " + EVIL, "js 6\nmd 3"))
+                .output("== count-lines ==\njs 6\nmd 3\n").build();
+
+        String md = Reports.markdown(r);
+
+        assertThat(md).startsWith("### ✅ Pipeline succeeded").doesNotContain("| Passed |");
+        assertThat(md).contains("- **clone**: at 0123abc\n").contains("- **count-lines**: 9 lines in 3 files");
+        assertThat(md).contains("<details><summary>output</summary>").contains("== count-lines ==\njs 6\nmd 3");
+        assertThat(md).doesNotContain("<script>");
+    }
+
+    @Test
     void markdownForAPassingRunSaysSoAndListsNoFailures() {
         PipelineResult r = aFailedRun().toBuilder().success(true).exitCode(0)
                 .tests(TestSummary.of("tap", List.of(TestCase.passed("", "a", Duration.ZERO)), null, List.of())).build();
