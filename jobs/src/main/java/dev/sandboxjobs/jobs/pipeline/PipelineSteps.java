@@ -26,12 +26,13 @@ import java.util.Set;
  * <pre>{@code
  * Workflow lines = Workflow.named("count-lines")
  *         .parameters(PipelineSteps.cloneParameters())           // "repository" required, "ref", …
- *         .sandbox(SandboxSpec.image(RuntimeImage.defaultReference()))
+ *         .sandbox(SandboxSpec.defaults().withNetwork("bridge"))
  *         .step(PipelineSteps.cloneStep())
  *         .step(PipelineSteps.step("count", (ctx, checkout) -> {
- *             ExecResult r = ctx.sandbox(Sandbox.class).exec(List.of("sh", "-c", "cat *.js | wc -l"),
+ *             ExecResult r = ctx.sandbox(Sandbox.class).exec(
+ *                     List.of("find", ".", "-name", "*.js", "-exec", "wc", "-l", "{}", "+"),
  *                     ExecOptions.builder().cwd(checkout.projectDir()).build());
- *             return PipelineSteps.stepReport("count", r.exitCode(), r.stdout().strip() + " lines", r.stdout());
+ *             return PipelineSteps.stepReport("count", r.exitCode(), "counted", r.stdout());
  *         }))
  *         .step(PipelineSteps.reportStep("count"))
  *         .build();

@@ -11,5 +11,8 @@
  * becomes an engine workflow step whose output is its {@code Outcome} record (plain
  * records, serialisable with Jackson), so that a resumed run starts after the last
  * completed step.
+ *
+ * <p>{@link dev.sandboxjobs.jobs.pipeline.PipelineSteps} gives the {@code clone} and
+ * {@code report} steps as engine steps for workflows of your own, with your steps between them.
  */
 package dev.sandboxjobs.jobs.pipeline;
