@@ -65,7 +65,7 @@ public final class CodeReviewBot {
             switch (args[i]) {
                 case "--base" -> base = value(args, ++i);
                 case "--head" -> head = value(args, ++i);
-                case "--pr" -> head = PullRequest.pullRef(Integer.parseInt(value(args, ++i)));
+                case "--pr" -> head = PullRequest.pullRef(number(value(args, ++i)));
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--anthropic" -> anthropic = true;
                 default -> usage();
@@ -74,11 +74,18 @@ public final class CodeReviewBot {
         if (head == null) {
             usage();
         }
+        PullRequest pr;
+        try {
+            pr = new PullRequest(repository, base, head);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Reviewer reviewer = anthropic ? AnthropicReviewer.fromEnvironment() : new LinterReviewer();
         Review review;
         try (SandboxEngine engine = SandboxEngine.create()) {
-            review = run(engine, new PullRequest(repository, base, head), reviewer, ReviewPublisher.markdownFile(out),
-                    System.out);
+            review = run(engine, pr, reviewer, ReviewPublisher.markdownFile(out), System.out);
         }
         System.exit(review.count(ReviewComment.Severity.ERROR) == 0 ? 0 : 1);
     }
@@ -201,6 +208,14 @@ public final class CodeReviewBot {
             usage();
         }
         return args[i];
+    }
+
+    private static int number(String value) {
+        if (!value.matches("[1-9][0-9]{0,8}")) {
+            System.err.println("--pr takes a pull request number, not " + value);
+            System.exit(2);
+        }
+        return Integer.parseInt(value);
     }
 
     private static void usage() {
