@@ -359,8 +359,10 @@ public final class Reports {
                 .append("summary{cursor:pointer;font-weight:600}pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-word}\n")
                 .append(".chart{display:flex;align-items:center;gap:1.5rem}.legend span{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;border-radius:2px}\n")
                 .append("</style>\n</head>\n<body>\n");
+        boolean custom = r.projectType().equals(PipelineResult.CUSTOM);
         h.append("<h1 class=\"").append(r.success() ? "ok" : "bad").append("\">")
-                .append(r.success() ? "✅ Tests passed" : r.failure().isEmpty() ? "❌ Tests failed" : "❌ Pipeline failed")
+                .append(r.success() ? (custom ? "✅ Pipeline succeeded" : "✅ Tests passed")
+                        : r.failure().isEmpty() ? "❌ Tests failed" : "❌ Pipeline failed")
                 .append("</h1>\n");
         h.append("<p class=\"muted\">").append(htmlEscape(r.projectType()));
         if (!r.tool().isEmpty()) {
@@ -378,19 +380,23 @@ public final class Reports {
         if (!r.subdirectory().isEmpty()) {
             row(h, "Directory", r.subdirectory());
         }
-        row(h, "Exit code", String.valueOf(r.exitCode()));
+        if (!custom) {
+            row(h, "Exit code", String.valueOf(r.exitCode()));
+        }
         h.append("</table>\n");
 
-        h.append("<h2>Results</h2>\n<div class=\"chart\">\n").append(chart(t)).append("<div>\n<table>\n")
-                .append("<tr><th>Passed</th><th>Failed</th><th>Errored</th><th>Skipped</th><th>Total</th><th>Time</th></tr>\n")
-                .append("<tr><td class=\"num\" id=\"passed\">").append(t.passed()).append("</td><td class=\"num\" id=\"failed\">")
-                .append(t.failed()).append("</td><td class=\"num\" id=\"errored\">").append(t.errored())
-                .append("</td><td class=\"num\" id=\"skipped\">").append(t.skipped()).append("</td><td class=\"num\">")
-                .append(t.total()).append("</td><td class=\"num\">").append(htmlEscape(human(t.duration())))
-                .append("</td></tr>\n</table>\n<p class=\"legend muted\"><span style=\"background:#2da44e\"></span>passed ")
-                .append("<span style=\"background:#cf222e\"></span>failed ")
-                .append("<span style=\"background:#bf8700\"></span>errored ")
-                .append("<span style=\"background:#8c959f\"></span>skipped</p>\n</div>\n</div>\n");
+        if (!custom) {
+            h.append("<h2>Results</h2>\n<div class=\"chart\">\n").append(chart(t)).append("<div>\n<table>\n")
+                    .append("<tr><th>Passed</th><th>Failed</th><th>Errored</th><th>Skipped</th><th>Total</th><th>Time</th></tr>\n")
+                    .append("<tr><td class=\"num\" id=\"passed\">").append(t.passed()).append("</td><td class=\"num\" id=\"failed\">")
+                    .append(t.failed()).append("</td><td class=\"num\" id=\"errored\">").append(t.errored())
+                    .append("</td><td class=\"num\" id=\"skipped\">").append(t.skipped()).append("</td><td class=\"num\">")
+                    .append(t.total()).append("</td><td class=\"num\">").append(htmlEscape(human(t.duration())))
+                    .append("</td></tr>\n</table>\n<p class=\"legend muted\"><span style=\"background:#2da44e\"></span>passed ")
+                    .append("<span style=\"background:#cf222e\"></span>failed ")
+                    .append("<span style=\"background:#bf8700\"></span>errored ")
+                    .append("<span style=\"background:#8c959f\"></span>skipped</p>\n</div>\n</div>\n");
+        }
 
         h.append("<h2>Steps</h2>\n<table>\n<tr><th>Step</th><th>Status</th><th>Time</th><th>Command</th><th>Exit</th><th>Message</th></tr>\n");
         for (StepReport s : r.steps()) {
@@ -427,7 +433,9 @@ public final class Reports {
                         .append(htmlEscape(s.output())).append("</pre>\n</details>\n");
             }
         }
-        if (!r.output().isEmpty() || !r.errors().isEmpty()) {
+        if (custom && !r.output().isEmpty()) {
+            h.append("<h2>Output</h2>\n<pre>").append(htmlEscape(r.output())).append("</pre>\n");
+        } else if (!r.output().isEmpty() || !r.errors().isEmpty()) {
             h.append("<h2>Test output</h2>\n<details><summary>standard output</summary>\n<pre>")
                     .append(htmlEscape(r.output())).append("</pre>\n</details>\n<details><summary>standard error</summary>\n<pre>")
                     .append(htmlEscape(r.errors())).append("</pre>\n</details>\n");

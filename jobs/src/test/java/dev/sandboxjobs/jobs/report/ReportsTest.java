@@ -130,6 +130,10 @@ class ReportsTest {
         assertThat(md).contains("- **clone**: at 0123abc\n").contains("- **count-lines**: 9 lines in 3 files");
         assertThat(md).contains("<details><summary>output</summary>").contains("== count-lines ==\njs 6\nmd 3");
         assertThat(md).doesNotContain("<script>");
+
+        String html = Reports.html(r);
+        assertThat(html).contains("✅ Pipeline succeeded").doesNotContain("<h2>Results</h2>").doesNotContain("Exit code")
+                .contains("<h2>Output</h2>\n<pre>== count-lines ==\njs 6\nmd 3").contains("9 lines in 3 files &lt;script&gt;");
     }
 
     @Test
