@@ -1,0 +1,163 @@
+package dev.sandboxjobs.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.testing.RequiresDocker;
+import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
+import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.Run;
+import dev.sandboxjobs.engine.workflow.RunQuery;
+import dev.sandboxjobs.engine.workflow.RunState;
+import dev.sandboxjobs.engine.workflow.Schedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nightly pipeline as a real worker process (a child JVM on the test's class path) on a SQLite
+ * file: its schedule fires every ten seconds here, a pipeline run completes, SIGTERM stops it, and a
+ * second process on the same database keeps the one schedule and fires it again.
+ */
+@RequiresDocker
+class NightlyPipelineTest {
+    private static final String EVERY_TEN_SECONDS = "*/10 * * * * ?";
+    private static final Pattern FINISHED = Pattern.compile(" finished (run-\\S+) (\\S+)");
+
+    @TempDir Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsLeft() throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theScheduleFiresRunsThePipelineStopsOnSigtermAndSurvivesARestartWithoutDuplicatesOrLostRuns() throws Exception {
+        Path repo = DemoRepositories.create(dir.resolve("repo"), "calculator");
+        Path db = dir.resolve("nightly.db");
+
+        Path firstLog = dir.resolve("first.log");
+        Process first = start(db, repo, firstLog);
+        awaitLine(first, firstLog, l -> l.contains("finished run-") && l.contains("SUCCEEDED"), Duration.ofMinutes(3));
+        first.destroy();   // SIGTERM
+        assertThat(first.waitFor(3, TimeUnit.MINUTES)).as(read(firstLog)).isTrue();
+        String firstOutput = read(firstLog);
+        assertThat(firstOutput).contains("Schedule " + NightlyPipeline.SCHEDULE + " added: cron '" + EVERY_TEN_SECONDS)
+                .contains("3 passed, 0 failed").contains("stopping").contains(" stopped");
+        Set<String> finishedByFirst = finished(firstOutput);
+
+        Instant restart = Instant.now();
+        Path secondLog = dir.resolve("second.log");
+        Process second = start(db, repo, secondLog);
+        awaitLine(second, secondLog, l -> l.startsWith("Schedule"), Duration.ofMinutes(1));
+        assertThat(read(secondLog)).contains("Schedule " + NightlyPipeline.SCHEDULE + " kept: cron '" + EVERY_TEN_SECONDS);
+        awaitSucceededRunCreatedAfter(db, restart, Duration.ofMinutes(3));
+        second.destroy();
+        assertThat(second.waitFor(3, TimeUnit.MINUTES)).as(read(secondLog)).isTrue();
+        assertThat(read(secondLog)).contains(" stopped");
+
+        try (SandboxEngine engine = client(db)) {
+            Jobs jobs = engine.jobsClient();
+            List<Schedule> schedules = jobs.schedules();
+            assertThat(schedules).extracting(Schedule::id).containsExactly(NightlyPipeline.SCHEDULE);
+            List<Run> runs = jobs.list(RunQuery.all().withLabel("schedule", NightlyPipeline.SCHEDULE).limit(1000)).items();
+            assertThat(runs).allSatisfy(r -> assertThat(r.scheduleId()).isEqualTo(NightlyPipeline.SCHEDULE));
+            // one run per fire: no fire was submitted twice
+            assertThat(runs.stream().map(Run::idempotencyKey).distinct().count()).isEqualTo(runs.size());
+            // nothing lost: every run the first process finished is stored as it said; no run is stuck running
+            for (String id : finishedByFirst) {
+                assertThat(jobs.get(id).state()).isEqualTo(RunState.SUCCEEDED);
+            }
+            assertThat(runs).extracting(Run::state).containsOnly(RunState.SUCCEEDED, RunState.QUEUED);
+            assertThat(runs.stream().filter(r -> r.createdAt().isBefore(restart) && r.state() == RunState.SUCCEEDED))
+                    .isNotEmpty();
+            assertThat(runs.stream().filter(r -> r.createdAt().isAfter(restart) && r.state() == RunState.SUCCEEDED))
+                    .isNotEmpty();
+        }
+    }
+
+    private Process start(Path db, Path repo, Path log) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), NightlyPipeline.class.getName(),
+                "--cron", EVERY_TEN_SECONDS, "--db", db.toString(), "--image", RuntimeImageForTests.image(),
+                "--grace", "120", repo.toString());
+        // output to a file: destroy() closes the parent's pipe ends, which would lose the shutdown lines
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    private static SandboxEngine client(Path db) {
+        return SandboxEngine.builder().databaseFile(db).image(RuntimeImageForTests.image()).build();
+    }
+
+    private static void awaitSucceededRunCreatedAfter(Path db, Instant after, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SandboxEngine engine = client(db)) {
+            while (System.nanoTime() < deadline) {
+                boolean found = engine.jobsClient().list(RunQuery.all().inStates(RunState.SUCCEEDED).limit(1000)).items()
+                        .stream().anyMatch(r -> r.createdAt().isAfter(after));
+                if (found) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("no run fired after the restart succeeded within " + timeout);
+    }
+
+    private static Set<String> finished(String output) {
+        Matcher m = FINISHED.matcher(output);
+        List<String> ids = new ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).doesNotHaveDuplicates();
+        return ids.stream().collect(Collectors.toSet());
+    }
+
+    private static void awaitLine(Process p, Path log, Predicate<String> line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (read(log).lines().anyMatch(line)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no such line within " + timeout + "; the process printed:\n" + read(log));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
