@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -83,11 +84,11 @@ public final class NightlyPipeline {
 
         Duration graceperiod = grace;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println(Instant.now() + " stopping: no new runs; waiting up to " + graceperiod.toSeconds()
+            out.println(now() + " stopping: no new runs; waiting up to " + graceperiod.toSeconds()
                     + " s for the run in flight");
             try {
                 boolean all = jobs.shutdown(graceperiod);
-                out.println(Instant.now() + " stopped" + (all ? "" : "; the run still running is resumed by the next start"));
+                out.println(now() + " stopped" + (all ? "" : "; the run still running is resumed by the next start"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -97,7 +98,7 @@ public final class NightlyPipeline {
             }
         }, "nightly-pipeline-shutdown"));
         jobs.start();
-        out.println(Instant.now() + " running: pid " + ProcessHandle.current().pid() + "; stop with SIGTERM or Ctrl-C");
+        out.println(now() + " running: pid " + ProcessHandle.current().pid() + "; stop with SIGTERM or Ctrl-C");
         stopped.await();
     }
 
@@ -125,7 +126,7 @@ public final class NightlyPipeline {
         return new RunListener() {
             @Override
             public void onStarted(RunEvent event) {
-                out.println(event.at() + " started  " + event.runId());
+                out.println(event.at().truncatedTo(ChronoUnit.MILLIS) + " started  " + event.runId());
             }
 
             @Override
@@ -137,7 +138,7 @@ public final class NightlyPipeline {
                 } catch (RuntimeException e) {
                     summary = "(" + e.getMessage() + ")";
                 }
-                out.println(event.at() + " finished " + event.runId() + " " + event.state() + summary);
+                out.println(event.at().truncatedTo(ChronoUnit.MILLIS) + " finished " + event.runId() + " " + event.state() + summary);
             }
         };
     }
@@ -145,6 +146,10 @@ public final class NightlyPipeline {
     private static String summary(PipelineResult r) {
         return " commit " + (r.commit() == null ? "-" : r.commit().substring(0, Math.min(12, r.commit().length())))
                 + (r.tests() == null ? "" : ", " + r.tests().passed() + " passed, " + r.tests().failed() + " failed");
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static String value(String[] args, int i) {
