@@ -102,8 +102,10 @@ public final class BatchTesting {
             jobs.addListener(new RunListener() {
                 @Override
                 public void onFinished(RunEvent event) {
-                    out.printf(Locale.ROOT, "  finished %s %s (%d/%d)%n", event.runId(), event.state(),
-                            finished.incrementAndGet(), total);
+                    if (batchId.equals(jobs.get(event.runId()).labels().get(BATCH_LABEL))) { // not older queued runs
+                        out.printf(Locale.ROOT, "  finished %s %s (%d/%d)%n", event.runId(), event.state(),
+                                finished.incrementAndGet(), total);
+                    }
                 }
             });
             jobs.start();

@@ -91,7 +91,7 @@ class NightlyPipelineTest {
             for (String id : finishedByFirst) {
                 assertThat(jobs.get(id).state()).isEqualTo(RunState.SUCCEEDED);
             }
-            assertThat(runs).extracting(Run::state).containsOnly(RunState.SUCCEEDED, RunState.QUEUED);
+            assertThat(runs).extracting(Run::state).isSubsetOf(RunState.SUCCEEDED, RunState.QUEUED);
             assertThat(runs.stream().filter(r -> r.createdAt().isBefore(restart) && r.state() == RunState.SUCCEEDED))
                     .isNotEmpty();
             assertThat(runs.stream().filter(r -> r.createdAt().isAfter(restart) && r.state() == RunState.SUCCEEDED))
