@@ -63,17 +63,17 @@ public final class BatchTesting {
     public static void main(String[] args) throws Exception {
         int runs = 50;
         int concurrency = 4;
-        List<Path> repos = new ArrayList<>();
+        List<String> repos = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value(args, i++));
                 case "--concurrency" -> concurrency = Integer.parseInt(value(args, i++));
-                default -> repos.add(Path.of(args[i]).toAbsolutePath().normalize());
+                default -> repos.add(repository(args[i]));
             }
         }
         if (repos.isEmpty()) {
             Path dir = Files.createTempDirectory("sandbox-jobs-batch-");
-            repos.addAll(DemoRepositories.create(dir));
+            DemoRepositories.create(dir).forEach(p -> repos.add(p.toString()));
             System.out.println("Demo repositories in " + dir + ": " + DemoRepositories.NAMES);
         }
         Batch batch = run(SandboxEngine.builder(), repos, runs, concurrency, Duration.ofHours(2), System.out);
@@ -82,10 +82,11 @@ public final class BatchTesting {
 
     /**
      * Builds the engine from {@code builder} with at most {@code concurrency} pipeline runs at once,
-     * submits {@code runs} runs (round robin over {@code repositories}), waits up to
+     * submits {@code runs} runs (round robin over {@code repositories}: git URLs or absolute paths
+     * of local directories), waits up to
      * {@code timeout} for all of them, prints the table to {@code out} and returns the batch.
      */
-    public static Batch run(SandboxEngine.Builder builder, List<Path> repositories, int runs, int concurrency,
+    public static Batch run(SandboxEngine.Builder builder, List<String> repositories, int runs, int concurrency,
                             Duration timeout, PrintStream out) throws InterruptedException {
         if (repositories.isEmpty() || runs < 1 || concurrency < 1) {
             throw new IllegalArgumentException("need at least one repository, one run and a concurrency of 1 or more");
@@ -112,8 +113,8 @@ public final class BatchTesting {
 
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                Path repo = repositories.get(i % repositories.size());
-                ids.add(jobs.submit(TestingPipelineWorkflow.request(TestingPipelineParameters.builder(repo.toString())
+                String repo = repositories.get(i % repositories.size());
+                ids.add(jobs.submit(TestingPipelineWorkflow.request(TestingPipelineParameters.builder(repo)
                                 .build())
                         .label(BATCH_LABEL, batchId).build()).id());
             }
@@ -134,7 +135,8 @@ public final class BatchTesting {
     }
 
     private static Row row(Run run) {
-        String repo = Path.of(run.parameters().path("repository").asText()).getFileName().toString();
+        String location = run.parameters().path("repository").asText().replaceAll("/+$", "");
+        String repo = location.substring(location.lastIndexOf('/') + 1).replaceAll("\\.git$", "");
         PipelineResult result = TestingPipelineWorkflow.result(run).orElse(null);
         String commit = result == null || result.commit() == null ? "-" : result.commit();
         int passed = result == null || result.tests() == null ? -1 : result.tests().passed();
@@ -182,6 +184,12 @@ public final class BatchTesting {
                 batch.rows().size(), batch.count(RunState.SUCCEEDED), batch.count(RunState.FAILED),
                 batch.rows().size() - batch.count(RunState.SUCCEEDED) - batch.count(RunState.FAILED),
                 batch.peakConcurrency());
+    }
+
+    /** A git URL as it is, a directory as an absolute path (the engine needs one). */
+    static String repository(String argument) {
+        return argument.contains("://") || argument.startsWith("git@") ? argument
+                : Path.of(argument).toAbsolutePath().normalize().toString();
     }
 
     private static String value(String[] args, int i) {

@@ -63,7 +63,7 @@ public final class NightlyPipeline {
                 case "--db" -> db = Path.of(value(args, i++)).toAbsolutePath().normalize();
                 case "--image" -> image = value(args, i++);
                 case "--grace" -> grace = Duration.ofSeconds(Long.parseLong(value(args, i++)));
-                default -> repository = Path.of(args[i]).toAbsolutePath().normalize().toString();
+                default -> repository = BatchTesting.repository(args[i]);
             }
         }
         PrintStream out = System.out;
@@ -79,7 +79,12 @@ public final class NightlyPipeline {
                     .resolve("nightly-demo-repo");
             repository = DemoRepositories.create(dir, "calculator").toString();
         }
-        install(jobs, cron, repository, out);
+        try {
+            install(jobs, cron, repository, out);   // a bad cron is INVALID_CRON here
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         jobs.addListener(printer(jobs, out));
 
         Duration graceperiod = grace;

@@ -27,7 +27,7 @@ class BatchTestingTest {
 
     @Test
     void sevenPipelineRunsOverThreeRepositoriesEndOnceEachNeverMoreThanTwoAtOnceAndAreTabulated() throws Exception {
-        List<Path> repositories = DemoRepositories.create(repos);
+        List<String> repositories = DemoRepositories.create(repos).stream().map(Path::toString).toList();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         BatchTesting.Batch batch = BatchTesting.run(
