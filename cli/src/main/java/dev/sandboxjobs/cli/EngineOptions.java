@@ -1,12 +1,16 @@
 package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.SandboxEngine;
+import dev.sandboxjobs.engine.workflow.Jobs;
 import dev.sandboxjobs.engine.workflow.JobsOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where the jobs commands find the database and Docker: the same defaults as the library. */
+/**
+ * Where the jobs commands find the database and Docker: the same defaults as the library. Commands
+ * that need no sandbox use {@link #openClient()} and never connect to Docker.
+ */
 final class EngineOptions {
     /** The environment variable naming the database file (over the data directory's default). */
     static final String DB_ENV = "SANDBOX_JOBS_DB";
@@ -37,6 +41,19 @@ final class EngineOptions {
         }
         Path dir = dataDir != null ? dataDir : SandboxEngine.defaultDataDirectory(env);
         return dir.toAbsolutePath().normalize().resolve(SandboxEngine.DATABASE_FILE_NAME);
+    }
+
+    /**
+     * A jobs client on the database alone: no Docker connection, so the commands that only read or
+     * edit the database (runs, schedules, submit) are quick and work while Docker is down.
+     */
+    Jobs openClient() {
+        return SandboxEngine.openJobsClient(databaseFile());
+    }
+
+    /** Whether a worker process runs jobs on the database (read from its lock file). */
+    boolean workerRuns() {
+        return SandboxEngine.jobsWorkerPid(databaseFile()).isPresent();
     }
 
     SandboxEngine open() {

@@ -1,6 +1,5 @@
 package dev.sandboxjobs.cli;
 
-import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
 import dev.sandboxjobs.engine.workflow.CancelResult;
 import dev.sandboxjobs.engine.workflow.Jobs;
@@ -28,8 +27,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "Lists, shows, follows, cancels runs and fetches their artifacts (reads the database; works"
-                + " while a worker runs).",
+        description = "Lists, shows, follows, cancels runs and fetches their artifacts (the database alone: works"
+                + " while a worker runs, and without Docker).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Logs.class,
                 RunsCommand.Cancel.class, RunsCommand.Artifacts.class})
 final class RunsCommand implements Runnable {
@@ -88,8 +87,8 @@ final class RunsCommand implements Runnable {
                 query = query.withLabel(l.getKey(), l.getValue());
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                Page<Run> page = e.jobsClient().list(query);
+            try (Jobs jobs = engine.openClient()) {
+                Page<Run> page = jobs.list(query);
                 if (json) {
                     out.println(Output.json(page.items()));
                     return Main.OK;
@@ -139,8 +138,8 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                Run r = e.jobsClient().get(runId);
+            try (Jobs jobs = engine.openClient()) {
+                Run r = jobs.get(runId);
                 if (json) {
                     out.println(Output.json(r));
                     return Main.OK;
@@ -198,8 +197,7 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                Jobs jobs = e.jobsClient();
+            try (Jobs jobs = engine.openClient()) {
                 Run run = jobs.get(runId);
                 if (step != null && run.steps().stream().noneMatch(s -> s.name().equals(step))) {
                     throw new IllegalArgumentException("run " + runId + " has no step " + step + "; its steps: "
@@ -254,8 +252,8 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SandboxEngine e = engine.open()) {
-                CancelResult result = e.jobsClient().cancel(runId);
+            try (Jobs jobs = engine.openClient()) {
+                CancelResult result = jobs.cancel(runId);
                 spec.commandLine().getOut().println(result.message());
             }
             return Main.OK;
@@ -280,8 +278,7 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter print = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                Jobs jobs = e.jobsClient();
+            try (Jobs jobs = engine.openClient()) {
                 List<ArtifactInfo> artifacts = jobs.artifacts(runId);
                 if (artifacts.isEmpty()) {
                     print.println("Run " + runId + " has no artifacts.");

@@ -1,7 +1,6 @@
 package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.ErrorCode;
-import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.workflow.Jobs;
 import dev.sandboxjobs.engine.workflow.MisfirePolicy;
@@ -45,8 +44,9 @@ final class ScheduleCommand implements Runnable {
                 "NEXT", "MISFIRE");
     }
 
-    private static Jobs client(SandboxEngine e) {
-        Jobs jobs = e.jobsClient();
+    /** A client on the database alone (no Docker), knowing the built-in workflows. */
+    private static Jobs client(EngineOptions engine) {
+        Jobs jobs = engine.openClient();
         BuiltInWorkflows.registerAll(jobs);
         return jobs;
     }
@@ -106,11 +106,11 @@ final class ScheduleCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                Schedule s = client(e).schedule(request);
+            try (Jobs jobs = client(engine)) {
+                Schedule s = jobs.schedule(request);
                 out.println("Added schedule " + s.id() + " (" + s.workflow() + ", " + s.cron() + "); next fire "
                         + Output.time(s.nextFireTime()) + ".");
-                if (e.jobsWorkerPid().isEmpty()) {
+                if (!engine.workerRuns()) {
                     spec.commandLine().getErr().println("note: no worker runs on " + engine.databaseFile()
                             + "; schedules fire only while `sandbox-jobs worker` runs.");
                 }
@@ -133,8 +133,8 @@ final class ScheduleCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (SandboxEngine e = engine.open()) {
-                List<Schedule> all = client(e).schedules();
+            try (Jobs jobs = client(engine)) {
+                List<Schedule> all = jobs.schedules();
                 if (json) {
                     out.println(Output.json(all));
                 } else if (all.isEmpty()) {
@@ -161,8 +161,8 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SandboxEngine e = engine.open()) {
-                Schedule s = client(e).pauseSchedule(name);
+            try (Jobs jobs = client(engine)) {
+                Schedule s = jobs.pauseSchedule(name);
                 spec.commandLine().getOut().println("Paused schedule " + s.id() + ".");
             }
             return Main.OK;
@@ -182,8 +182,8 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SandboxEngine e = engine.open()) {
-                Schedule s = client(e).resumeSchedule(name);
+            try (Jobs jobs = client(engine)) {
+                Schedule s = jobs.resumeSchedule(name);
                 spec.commandLine().getOut().println("Resumed schedule " + s.id() + "; next fire "
                         + Output.time(s.nextFireTime()) + ".");
             }
@@ -204,8 +204,8 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SandboxEngine e = engine.open()) {
-                if (!client(e).deleteSchedule(name)) {
+            try (Jobs jobs = client(engine)) {
+                if (!jobs.deleteSchedule(name)) {
                     throw new SandboxException(ErrorCode.SCHEDULE_NOT_FOUND, "No schedule is named " + name
                             + "; list them with `sandbox-jobs schedule list`.");
                 }

@@ -59,11 +59,14 @@ final class SubmitCommand implements Callable<Integer> {
         RunRequest request = request(workflow, params, labels, image).idempotencyKey(idempotencyKey).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (SandboxEngine e = engine.open()) {
-            boolean workerRuns = e.jobsWorkerPid().isPresent();
-            if (!waitForEnd) {
-                Jobs client = e.jobsClient();
+        boolean workerRuns = engine.workerRuns();
+        if (!waitForEnd || workerRuns) {
+            // the database alone: no Docker connection in this process
+            try (Jobs client = engine.openClient()) {
                 BuiltInWorkflows.registerAll(client);
+                if (waitForEnd) {
+                    return submitAndFollow(client, request, out);
+                }
                 Run run = client.submit(request);
                 out.println(run.id());
                 out.flush();
@@ -73,26 +76,33 @@ final class SubmitCommand implements Callable<Integer> {
                 }
                 return Main.OK;
             }
-            Jobs local = workerRuns ? null : inProcess(e);
-            Jobs jobs = local != null ? local : e.jobsClient();
-            BuiltInWorkflows.registerAll(jobs);
-            if (local != null) {
-                err.println("note: no worker runs on " + engine.databaseFile() + "; running the engine in this process"
-                        + " until the run ends (other queued runs may start too).");
-                err.flush();
-                local.start();
-            }
-            Run run = jobs.submit(request);
-            out.println(run.id());
-            out.flush();
-            Run done = follow(jobs, run.id(), out);
-            if (local != null) {
-                local.shutdown(Duration.ofSeconds(10));
-            }
-            out.println(Output.runLine(done));
-            out.flush();
-            return done.state() == RunState.SUCCEEDED ? Main.OK : Main.FAILED;
         }
+        try (SandboxEngine e = engine.open()) {
+            Jobs local = inProcess(e);
+            if (local == null) {
+                Jobs client = e.jobsClient();
+                BuiltInWorkflows.registerAll(client);
+                return submitAndFollow(client, request, out);
+            }
+            BuiltInWorkflows.registerAll(local);
+            err.println("note: no worker runs on " + engine.databaseFile() + "; running the engine in this process"
+                    + " until the run ends (other queued runs may start too).");
+            err.flush();
+            local.start();
+            int code = submitAndFollow(local, request, out);
+            local.shutdown(Duration.ofSeconds(10));
+            return code;
+        }
+    }
+
+    private static int submitAndFollow(Jobs jobs, RunRequest request, PrintWriter out) throws InterruptedException {
+        Run run = jobs.submit(request);
+        out.println(run.id());
+        out.flush();
+        Run done = follow(jobs, run.id(), out);
+        out.println(Output.runLine(done));
+        out.flush();
+        return done.state() == RunState.SUCCEEDED ? Main.OK : Main.FAILED;
     }
 
     /** The engine's own jobs, or null when a worker took the database in the meantime. */

@@ -226,6 +226,34 @@ public final class SandboxEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A client of the job engine on a SQLite database alone, without Docker: what
+     * {@link #jobsClient()} does (submit, read runs, logs and artifacts, cancel, edit schedules),
+     * for tools that only need the database, such as {@code sandbox-jobs runs list}. It opens no
+     * Docker connection, so it is quick and works while Docker is down. Closing it closes the
+     * database.
+     *
+     * <pre>{@code
+     * try (Jobs client = SandboxEngine.openJobsClient(Path.of("/var/lib/app/sandbox-jobs.db"))) {
+     *     client.list(RunQuery.all().inStates(RunState.FAILED)).items().forEach(System.out::println);
+     * }
+     * }</pre>
+     *
+     * @throws SandboxException {@link ErrorCode#DATABASE_UNAVAILABLE} if the file cannot be opened
+     */
+    public static Jobs openJobsClient(Path databaseFile) {
+        return JobEngine.openSqliteClient(databaseFile.toAbsolutePath().normalize(), Clock.systemUTC(),
+                new ObjectMapper(), JobsOptions.defaults());
+    }
+
+    /**
+     * {@link #jobsWorkerPid()} for a SQLite database file, without opening it (or Docker): the pid
+     * of the live process that runs jobs on it, if any.
+     */
+    public static Optional<Long> jobsWorkerPid(Path databaseFile) {
+        return JobEngine.lockHolderPid(databaseFile);
+    }
+
     /** The default image of new sandboxes. */
     public String image() {
         return core.config().image();

@@ -133,6 +133,27 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
         return new JobEngine(db, false, true, clock, mapper, options, null);
     }
 
+    /**
+     * Opens the SQLite database in {@code file} and a {@link #client client} over it that closes the
+     * database when it is closed; no Docker involved.
+     *
+     * @throws SandboxException {@code DATABASE_UNAVAILABLE} if the file cannot be opened
+     */
+    public static JobEngine openSqliteClient(Path file, Clock clock, ObjectMapper mapper, JobsOptions options) {
+        Database db;
+        try {
+            db = Database.openSqlite(file);
+        } catch (StorageException e) {
+            throw new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, e.getMessage(), e);
+        }
+        try {
+            return new JobEngine(db, true, true, clock, mapper, options, null);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
     private JobEngine(Database db, boolean ownsDatabase, boolean client, Clock clock, ObjectMapper mapper,
                       JobsOptions options, SandboxProvider sandboxes) {
         this.db = db;
@@ -355,6 +376,11 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
      * The pid of the live process running jobs on this SQLite database (holding its lock), if any:
      * a hint for clients.
      */
+    /** The pid of the live process holding the engine lock of the SQLite database {@code file}, if any. */
+    public static java.util.Optional<Long> lockHolderPid(Path file) {
+        return EngineLock.holderPid(file.toAbsolutePath().normalize());
+    }
+
     public static java.util.Optional<Long> lockHolderPid(Database db) {
         return db.dialect() == Dialect.SQLITE ? EngineLock.holderPid(Path.of(db.location())) : java.util.Optional.empty();
     }
