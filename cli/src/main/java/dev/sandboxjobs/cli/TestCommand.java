@@ -4,6 +4,8 @@ import dev.sandboxjobs.engine.setup.RuntimeImage;
 import dev.sandboxjobs.engine.setup.SetupReport;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,7 +77,7 @@ final class TestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--timeout must be a positive number of minutes");
         }
         // bad input is an IllegalArgumentException (exit 2), found before setup
-        TestingPipelineParameters parameters = PipelineRunner.validate(TestingPipelineParameters.builder(repository)
+        TestingPipelineParameters parameters = PipelineRunner.validate(TestingPipelineParameters.builder(absoluteIfLocal(repository))
                 .ref(commit != null ? commit : branch)
                 .subdirectory(subdirectory)
                 .installCommand(install)
@@ -102,5 +104,21 @@ final class TestCommand implements Callable<Integer> {
         }
         stdout.flush();
         return PipelineRunner.exitCode(outcome.result());
+    }
+
+    /**
+     * A local directory given relatively is stored as an absolute path, so that the stored run means the same thing to a
+     * worker started in another directory; URLs and anything that is not an existing directory are kept as given.
+     */
+    static String absoluteIfLocal(String repository) {
+        if (repository == null || repository.contains("://")) {
+            return repository;
+        }
+        try {
+            Path path = Path.of(repository);
+            return Files.isDirectory(path) ? path.toAbsolutePath().normalize().toString() : repository;
+        } catch (InvalidPathException e) {
+            return repository;
+        }
     }
 }
