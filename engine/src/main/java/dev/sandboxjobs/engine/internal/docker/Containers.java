@@ -43,6 +43,11 @@ public final class Containers {
         return docker;
     }
 
+    /** The Docker engine's address, for messages. */
+    public String host() {
+        return host;
+    }
+
     /** The settings of a new container. */
     public record Spec(String name, String image, Map<String, String> labels, long memoryBytes, Double cpus,
                        long pidsLimit, String networkMode, List<VolumeMount> volumes) {

@@ -478,6 +478,12 @@ public final class SandboxRuntime {
                 recover();
                 return operation.get();
             }
+        } catch (RuntimeException e) {
+            // the daemon stopped or restarted under us: a typed error, not the transport's exception
+            if (DockerErrors.isTransportFailure(e)) {
+                throw DockerErrors.unavailable(containers.host(), e);
+            }
+            throw e;
         } finally {
             inFlight.decrementAndGet();
             touch();
