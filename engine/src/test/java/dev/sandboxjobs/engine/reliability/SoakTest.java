@@ -154,6 +154,7 @@ class SoakTest {
                 }
                 Thread.sleep(2000);
                 trend.forEach(l -> System.out.println("SOAK " + l));
+                errors.stream().limit(20).forEach(e -> System.out.println("SOAK error: " + e));
                 assertThat(errors).as("errors during the soak").isEmpty();
                 assertThat(jobs.list(dev.sandboxjobs.engine.workflow.RunQuery.all().inStates(RunState.FAILED,
                         RunState.TIMED_OUT, RunState.CANCELLED)).items()).as("no run ended other than SUCCEEDED").isEmpty();
