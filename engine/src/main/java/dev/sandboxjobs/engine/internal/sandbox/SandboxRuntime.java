@@ -126,7 +126,8 @@ public final class SandboxRuntime {
             name = "sj" + name;
         }
         String cid = containers.createAndStart(new Containers.Spec(name, image, all, settings.memoryBytes(),
-                settings.cpus(), settings.pidsLimit(), settings.network().name().toLowerCase(), settings.volumes()));
+                settings.cpus(), settings.pidsLimit(), settings.network().name().toLowerCase(), settings.volumes(),
+                settings.diskBytes()));
         generation = generation + 1;
         containerId = cid;
         status = SandboxStatus.RUNNING;
