@@ -69,6 +69,14 @@ final class Output {
 
     /** "30s", "2m", "500ms", "1h", or an ISO-8601 duration ("PT30S"). */
     static Duration parseDuration(String option, String text) {
+        Duration d = parseAnyDuration(option, text);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(option + " cannot be negative, got \"" + text + "\"");
+        }
+        return d;
+    }
+
+    private static Duration parseAnyDuration(String option, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("pt") || t.startsWith("p")) {

@@ -68,5 +68,10 @@ public enum ErrorCode {
     /** The database is held by another engine process; stop it or use another database. */
     DATABASE_LOCKED,
     /** The database cannot be opened or used. */
-    DATABASE_UNAVAILABLE
+    DATABASE_UNAVAILABLE,
+    /**
+     * A sandbox asked for a disk limit ({@code SandboxOptions.diskBytes}) that the Docker engine's
+     * storage driver cannot enforce (overlay2 on ext4, for example); leave the limit unset there.
+     */
+    DISK_LIMIT_UNSUPPORTED
 }

@@ -36,12 +36,15 @@ public record SandboxOptions(
         Duration sleepAfter,
         Boolean keepAlive,
         Duration maxLifetime,
-        List<VolumeMount> volumes) {
+        List<VolumeMount> volumes,
+        Long diskBytes) {
 
     /** The smallest memory limit Docker accepts (6 MiB). */
     public static final long MIN_MEMORY_BYTES = 6L << 20;
     /** The largest memory limit accepted (1 TiB); more is a mistake, not a limit. */
     public static final long MAX_MEMORY_BYTES = 1L << 40;
+    /** The smallest disk limit accepted (1 MiB). */
+    public static final long MIN_DISK_BYTES = 1L << 20;
     /** The largest number of CPUs accepted. */
     public static final double MAX_CPUS = 1024;
 
@@ -70,6 +73,10 @@ public record SandboxOptions(
         if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "maxLifetime must be positive, not " + maxLifetime + ".");
         }
+        if (diskBytes != null && (diskBytes < MIN_DISK_BYTES || diskBytes > MAX_MEMORY_BYTES * 16)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "diskBytes must be between " + MIN_DISK_BYTES
+                    + " (1 MiB) and 16 TiB, not " + diskBytes + ".");
+        }
         if (volumes.stream().map(VolumeMount::containerPath).distinct().count() < volumes.size()) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Two volumes are mounted at the same path: " + volumes);
         }
@@ -91,6 +98,7 @@ public record SandboxOptions(
         b.keepAlive = keepAlive;
         b.maxLifetime = maxLifetime;
         b.volumes.addAll(volumes);
+        b.diskBytes = diskBytes;
         return b;
     }
 
@@ -108,6 +116,7 @@ public record SandboxOptions(
         private Boolean keepAlive;
         private Duration maxLifetime;
         private final List<VolumeMount> volumes = new ArrayList<>();
+        private Long diskBytes;
 
         private Builder() {}
 
@@ -131,10 +140,18 @@ public record SandboxOptions(
         /** Mounts the named volume {@code name} (created on first use) at {@code containerPath}; see {@link VolumeMount}. */
         public Builder volume(String name, String containerPath) { volumes.add(VolumeMount.of(name, containerPath)); return this; }
         public Builder volume(VolumeMount value) { volumes.add(Objects.requireNonNull(value, "volume")); return this; }
+        /**
+         * Limits the container's writable layer (everything written outside volumes) to this many
+         * bytes: writing past it fails inside the sandbox with "No space left on device". Docker
+         * can do this only with some storage drivers (overlay2 on xfs mounted with {@code pquota},
+         * btrfs, zfs, devicemapper); elsewhere creating the sandbox fails with
+         * {@link ErrorCode#DISK_LIMIT_UNSUPPORTED}. Unset: no limit beyond the host's disk.
+         */
+        public Builder diskBytes(long value) { diskBytes = value; return this; }
 
         public SandboxOptions build() {
             return new SandboxOptions(image, env, secrets, labels, memoryBytes, cpus, pidsLimit, network,
-                    sleepAfter, keepAlive, maxLifetime, volumes);
+                    sleepAfter, keepAlive, maxLifetime, volumes, diskBytes);
         }
     }
 }

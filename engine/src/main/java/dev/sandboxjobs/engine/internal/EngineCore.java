@@ -75,9 +75,18 @@ public final class EngineCore implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             containers.close();
-            throw e;
+            throw databaseError(String.valueOf(config.databaseFile()), e);
         }
-        EngineCore core = new EngineCore(config, db, owns, containers);
+        EngineCore core;
+        try {
+            core = new EngineCore(config, db, owns, containers);
+        } catch (RuntimeException e) {
+            containers.close();
+            if (owns) {
+                db.close();
+            }
+            throw databaseError(db.location(), e);
+        }
         new OrphanReaperTask(core.registry).run();
         try {
             core.previews.restore();
@@ -93,6 +102,24 @@ public final class EngineCore implements AutoCloseable {
         core.scheduler.scheduleWithFixedDelay(new IdleSleepTask(core.registry), every, every, TimeUnit.MILLISECONDS);
         core.scheduler.scheduleWithFixedDelay(new MaxLifetimeTask(core.registry), every, every, TimeUnit.MILLISECONDS);
         return core;
+    }
+
+    /** A storage failure while opening the database as a typed error: locked by another process, or unusable. */
+    static RuntimeException databaseError(String file, RuntimeException e) {
+        if (e instanceof SandboxException) {
+            return e;
+        }
+        if (dev.sandboxjobs.storage.run.WriteGate.isBusy(e)) {
+            return new SandboxException(ErrorCode.DATABASE_LOCKED, "The database " + file + " stayed locked by another"
+                    + " process for " + Database.BUSY_TIMEOUT_MILLIS / 1000 + " s (SQLITE_BUSY). Close the program"
+                    + " holding it (an sqlite3 shell, a backup tool, another engine) or give this engine its own"
+                    + " database file.", e);
+        }
+        if (e instanceof dev.sandboxjobs.storage.StorageException || e instanceof org.jdbi.v3.core.JdbiException) {
+            return new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, "Cannot open the database " + file + ": "
+                    + DockerErrors.rootMessage(e) + ". Check the data directory (permissions, free space).", e);
+        }
+        return e;
     }
 
     public EngineConfig config() {

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param retention            finished runs older than this are deleted with their logs and
  *                             artifacts; null keeps them forever
  * @param retentionInterval    how often the retention sweep runs
- * @param reapInterval         how often sandboxes of finished runs are looked for and destroyed
+ * @param reapInterval         how often sandboxes of finished runs are looked for and destroyed, and runs left
+ *                             running after recording their end failed (a full disk) are queued again
  * @param quartzThreads        threads firing schedules and timed runs
  */
 public record JobsOptions(int maxConcurrentRuns, Map<String, Integer> workflowLimits, Duration retention,

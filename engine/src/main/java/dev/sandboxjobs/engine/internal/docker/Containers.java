@@ -43,9 +43,14 @@ public final class Containers {
         return docker;
     }
 
+    /** The Docker engine's address, for messages. */
+    public String host() {
+        return host;
+    }
+
     /** The settings of a new container. */
     public record Spec(String name, String image, Map<String, String> labels, long memoryBytes, Double cpus,
-                       long pidsLimit, String networkMode, List<VolumeMount> volumes) {
+                       long pidsLimit, String networkMode, List<VolumeMount> volumes, Long diskBytes) {
         public Spec {
             volumes = volumes == null ? List.of() : List.copyOf(volumes);
         }
@@ -64,6 +69,9 @@ public final class Containers {
                 .withNetworkMode(spec.networkMode());
         if (spec.cpus() != null) {
             hostConfig.withNanoCPUs((long) (spec.cpus() * 1_000_000_000L));
+        }
+        if (spec.diskBytes() != null) {
+            hostConfig.withStorageOpt(Map.of("size", Long.toString(spec.diskBytes())));
         }
         if (!spec.volumes().isEmpty()) {
             List<Mount> mounts = new ArrayList<>();
@@ -91,6 +99,12 @@ public final class Containers {
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (spec.diskBytes() != null && String.valueOf(e.getMessage()).contains("storage-opt")) {
+                throw new SandboxException(ErrorCode.DISK_LIMIT_UNSUPPORTED, "The Docker engine at " + host
+                        + " cannot limit a sandbox's disk with its storage driver (Docker said: "
+                        + DockerErrors.rootMessage(e) + "). A disk limit needs overlay2 on xfs mounted with pquota,"
+                        + " btrfs, zfs or devicemapper; leave diskBytes unset here.", e);
+            }
             throw DockerErrors.error("Cannot create a container from " + spec.image(), e);
         }
         try {

@@ -20,6 +20,25 @@ public final class DockerErrors {
         return new SandboxException(ErrorCode.SANDBOX_ERROR, what + ": " + rootMessage(cause), cause);
     }
 
+    /**
+     * Whether {@code t} is the connection to the Docker engine failing (daemon stopped or
+     * restarting, socket gone, connection cut), not Docker answering with an error.
+     */
+    public static boolean isTransportFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SandboxException) {
+                return false;
+            }
+            String name = c.getClass().getName();
+            if (c instanceof java.net.SocketException || c instanceof java.nio.channels.ClosedChannelException
+                    || name.equals("org.apache.hc.core5.http.NoHttpResponseException")
+                    || name.equals("org.apache.hc.core5.http.ConnectionClosedException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -111,13 +111,16 @@ final class ArgvExec {
                     throw e;
                 }
             }
-            Boolean running;
+            boolean ended;
             try {
-                running = sandbox.containers.client().inspectExecCmd(execId).exec().isRunning();
+                var inspect = sandbox.containers.client().inspectExecCmd(execId).exec();
+                // an exec whose start is still on its way (a busy connection pool) is not running
+                // either, but has no exit code yet: only an exit code means it ended
+                ended = Boolean.FALSE.equals(inspect.isRunning()) && inspect.getExitCodeLong() != null;
             } catch (RuntimeException e) {
-                running = null;
+                ended = false;
             }
-            if (Boolean.FALSE.equals(running)) {
+            if (ended) {
                 try {
                     callback.done.get(GRACE_AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillOpen) {

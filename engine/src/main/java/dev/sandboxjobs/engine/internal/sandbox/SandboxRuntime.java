@@ -126,7 +126,8 @@ public final class SandboxRuntime {
             name = "sj" + name;
         }
         String cid = containers.createAndStart(new Containers.Spec(name, image, all, settings.memoryBytes(),
-                settings.cpus(), settings.pidsLimit(), settings.network().name().toLowerCase(), settings.volumes()));
+                settings.cpus(), settings.pidsLimit(), settings.network().name().toLowerCase(), settings.volumes(),
+                settings.diskBytes()));
         generation = generation + 1;
         containerId = cid;
         status = SandboxStatus.RUNNING;
@@ -478,6 +479,12 @@ public final class SandboxRuntime {
                 recover();
                 return operation.get();
             }
+        } catch (RuntimeException e) {
+            // the daemon stopped or restarted under us: a typed error, not the transport's exception
+            if (DockerErrors.isTransportFailure(e)) {
+                throw DockerErrors.unavailable(containers.host(), e);
+            }
+            throw e;
         } finally {
             inFlight.decrementAndGet();
             touch();

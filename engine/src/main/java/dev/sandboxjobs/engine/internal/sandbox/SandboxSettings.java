@@ -15,7 +15,8 @@ public record SandboxSettings(
         boolean keepAlive,
         Long maxLifetimeMillis,
         long maxOutputBytes,
-        java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes) {
+        java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes,
+        Long diskBytes) {
 
     public SandboxSettings {
         volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
@@ -33,6 +34,7 @@ public record SandboxSettings(
                 o.keepAlive() != null ? o.keepAlive() : d.keepAlive(),
                 life == null ? null : life.toMillis(),
                 d.maxOutputBytes(),
-                o.volumes());
+                o.volumes(),
+                o.diskBytes());
     }
 }

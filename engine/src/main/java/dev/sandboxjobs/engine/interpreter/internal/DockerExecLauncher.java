@@ -114,6 +114,9 @@ public final class DockerExecLauncher implements ExecutorLauncher {
         }
 
         private void closedBecause(Throwable cause) {
+            // the exec's output ended (it exited, its container was removed): end its stdin too, or
+            // docker-java's thread copying stdin to the hijacked connection waits on it for ever
+            stdin.close();
             if (reported.compareAndSet(false, true)) {
                 listener.onClosed(closed.get() ? null : cause);
             }

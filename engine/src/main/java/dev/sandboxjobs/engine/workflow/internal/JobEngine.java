@@ -252,6 +252,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             dispatcher.setDaemon(true);
             dispatcher.start();
             schedule(new ReaperTask(this), options.reapInterval());
+            schedule(new StrandedRunTask(this), options.reapInterval());
             schedule(new CancelWatchTask(this), Duration.ofMillis(500));
             schedule(new ScheduleSyncTask(this), Duration.ofSeconds(1));
             if (db.dialect() == Dialect.SQLITE) {
@@ -1029,12 +1030,32 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             return e;
         }
         if (e instanceof StorageException || e instanceof JdbiException) {
+            if (diskFull(e)) {
+                return new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, "The disk holding the database is full"
+                        + " (SQLITE_FULL): nothing was written. Free space in the data directory and try again.", e);
+            }
             boolean busy = dev.sandboxjobs.storage.run.WriteGate.isBusy(e);
             return new SandboxException(busy ? ErrorCode.DATABASE_LOCKED : ErrorCode.DATABASE_UNAVAILABLE,
                     (busy ? "The database is locked by another process: " : "The database failed: ")
                             + e.getMessage(), e);
         }
         return e;
+    }
+
+    /** Whether a storage failure is SQLite (or the file system) saying the disk is full. */
+    static boolean diskFull(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left on device")) {
+                return true;
+            }
+            for (Throwable s : c.getSuppressed()) {
+                if (diskFull(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     Set<RunState> finishedStates() {

@@ -338,7 +338,7 @@ final class RunExecution implements Runnable {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.error("Could not record the end of run {} as {}; it will be recovered at the next start", runId, to,
+            LOG.error("Could not record the end of run {} as {}; it is queued again within the reap interval (or at the next start)", runId, to,
                     e);
         } finally {
             destroySandbox();
@@ -382,7 +382,7 @@ final class RunExecution implements Runnable {
             LOG.info("Run {} attempt {} failed with a retryable fault ({}); retrying in {} ms", runId, attempt,
                     failure.message(), delay);
         } catch (RuntimeException e) {
-            LOG.error("Could not requeue run {}; it will be recovered at the next start", runId, e);
+            LOG.error("Could not requeue run {}; it is queued again within the reap interval (or at the next start)", runId, e);
         } finally {
             destroySandbox();
             engine.released(this);
