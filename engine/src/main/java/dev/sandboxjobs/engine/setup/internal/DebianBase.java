@@ -134,8 +134,8 @@ public final class DebianBase {
     private String installDebootstrap() {
         progress.accept("debootstrap is missing: installing it with apt-get");
         Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        List<String> updateArgv = List.of("apt-get", "update");
-        List<String> installArgv = List.of("apt-get", "install", "-y", "debootstrap", "debian-archive-keyring");
+        List<String> updateArgv = AptGet.argv("update");
+        List<String> installArgv = AptGet.argv("install", "-y", "debootstrap", "debian-archive-keyring");
         progress.accept("$ " + String.join(" ", updateArgv));
         int update = host.run(updateArgv, env, line -> progress.accept("  " + line));
         if (update == 0) {

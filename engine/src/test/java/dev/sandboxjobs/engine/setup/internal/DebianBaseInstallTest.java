@@ -25,27 +25,28 @@ class DebianBaseInstallTest {
     @Test
     void aMissingDebootstrapIsInstalledWithAptAndEachCommandIsShownBeforeItRuns() {
         FakeHost host = new FakeHost();
-        host.exitCodes.put("apt-get install -y debootstrap debian-archive-keyring", 100);
+        host.exitCodes.put(String.join(" ", AptGet.argv("install", "-y", "debootstrap", "debian-archive-keyring")), 100);
         List<String> progress = new ArrayList<>();
 
         assertThatThrownBy(() -> new DebianBase(host, null, progress::add).make())
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("apt-get exit code 100")
                 .hasMessageContaining("apt-get install debootstrap");
-        assertThat(host.ran).containsExactly(List.of("apt-get", "update"),
-                List.of("apt-get", "install", "-y", "debootstrap", "debian-archive-keyring"));
+        assertThat(host.ran).containsExactly(AptGet.argv("update"),
+                AptGet.argv("install", "-y", "debootstrap", "debian-archive-keyring"));
         assertThat(progress).containsSubsequence("debootstrap is missing: installing it with apt-get",
-                "$ apt-get update", "$ apt-get install -y debootstrap debian-archive-keyring");
+                "$ " + String.join(" ", AptGet.argv("update")),
+                "$ " + String.join(" ", AptGet.argv("install", "-y", "debootstrap", "debian-archive-keyring")));
     }
 
     @Test
     void aFailedAptUpdateStopsBeforeInstalling() {
         FakeHost host = new FakeHost();
-        host.exitCodes.put("apt-get update", 100);
+        host.exitCodes.put(String.join(" ", AptGet.argv("update")), 100);
 
         assertThatThrownBy(() -> new DebianBase(host, null, line -> { }).make())
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("apt-get exit code 100");
-        assertThat(host.ran).containsExactly(List.of("apt-get", "update"));
+        assertThat(host.ran).containsExactly(AptGet.argv("update"));
     }
 }
