@@ -2,7 +2,10 @@ package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.setup.RuntimeImage;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +36,16 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(execute(utf8(System.out), utf8(System.err), args));
+    }
+
+    /**
+     * A writer that always encodes UTF-8: under a POSIX locale (a fresh Debian machine or CI runner
+     * with no LANG) Java 17 would encode the console as ASCII and print the progress arrows and
+     * ticks, and tools' output passed through by setup, as '?'.
+     */
+    static PrintWriter utf8(OutputStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
     }
 
     /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */

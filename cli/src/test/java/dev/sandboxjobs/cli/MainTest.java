@@ -20,6 +20,17 @@ class MainTest {
     }
 
     @Test
+    void theConsoleWritersEncodeUtf8WhateverTheLocale() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        PrintWriter console = Main.utf8(bytes);
+
+        console.println("clone \u2192 install \u2713");
+
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("clone \u2192 install \u2713"
+                + System.lineSeparator());
+    }
+
+    @Test
     void helpListsTheCommandsAndExitsZero() {
         Run run = run("--help");
         assertThat(run.exitCode()).isZero();

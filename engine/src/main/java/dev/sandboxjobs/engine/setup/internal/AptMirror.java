@@ -46,6 +46,10 @@ public final class AptMirror {
             String types = field(stanza, "Types");
             String uris = field(stanza, "URIs");
             String suites = field(stanza, "Suites");
+            String enabled = field(stanza, "Enabled");
+            if (enabled != null && enabled.equalsIgnoreCase("no")) {
+                continue;
+            }
             if (types != null && uris != null && suites != null && Arrays.asList(types.split("\\s+")).contains("deb")
                     && Arrays.asList(suites.split("\\s+")).contains(suite)) {
                 for (String uri : uris.split("\\s+")) {

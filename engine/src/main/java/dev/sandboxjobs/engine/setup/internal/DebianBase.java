@@ -134,9 +134,14 @@ public final class DebianBase {
     private String installDebootstrap() {
         progress.accept("debootstrap is missing: installing it with apt-get");
         Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        int update = host.run(List.of("apt-get", "update"), env, line -> progress.accept("  " + line));
-        int install = update != 0 ? update
-                : host.run(List.of("apt-get", "install", "-y", "debootstrap", "debian-archive-keyring"), env, line -> progress.accept("  " + line));
+        List<String> updateArgv = AptGet.argv("update");
+        List<String> installArgv = AptGet.argv("install", "-y", "debootstrap", "debian-archive-keyring");
+        progress.accept("$ " + String.join(" ", updateArgv));
+        int update = host.run(updateArgv, env, line -> progress.accept("  " + line));
+        if (update == 0) {
+            progress.accept("$ " + String.join(" ", installArgv));
+        }
+        int install = update != 0 ? update : host.run(installArgv, env, line -> progress.accept("  " + line));
         return host.which("debootstrap").map(Path::toString).orElseThrow(() -> new SandboxException(ErrorCode.IMAGE_MISSING,
                 "Could not install debootstrap (apt-get exit code " + install + "). Install it (apt-get install debootstrap)"
                         + " or load " + BaseImagePlan.DEFAULT_BASE + " (docker load), and run setup again."));

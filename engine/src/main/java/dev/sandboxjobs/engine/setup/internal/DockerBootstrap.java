@@ -74,8 +74,8 @@ public final class DockerBootstrap {
     }
 
     private void install() {
-        aptGet(List.of("apt-get", "update"));
-        aptGet(List.of("apt-get", "install", "-y", "docker.io"));
+        aptGet(AptGet.argv("update"));
+        aptGet(AptGet.argv("install", "-y", "docker.io"));
         if (host.which("dockerd").isEmpty()) {
             throw new SandboxException(ErrorCode.DOCKER_UNAVAILABLE,
                     "apt-get installed docker.io but no dockerd is on the PATH; install Docker by hand and run setup again.");

@@ -169,9 +169,10 @@ public final class RuntimeImageBuilder {
             public boolean pull(String reference) {
                 progress.accept("Pulling " + reference);
                 String[] repoAndTag = split(reference);
-                try (PullImageResultCallback callback = docker.pullImageCmd(repoAndTag[0]).withTag(repoAndTag[1])
-                        .exec(new PullImageResultCallback())) {
+                try (QuietPullCallback callback = docker.pullImageCmd(repoAndTag[0]).withTag(repoAndTag[1])
+                        .exec(new QuietPullCallback())) {
                     if (callback.awaitCompletion(PULL_LIMIT.toMinutes(), TimeUnit.MINUTES)) {
+                        callback.throwIfFailed();
                         return true;
                     }
                     progress.accept("Pulling " + reference + " took longer than " + PULL_LIMIT.toMinutes() + " min; giving up");
@@ -190,6 +191,36 @@ public final class RuntimeImageBuilder {
                 return new DebianBase(host, docker, progress).make();
             }
         };
+    }
+
+    /**
+     * A pull callback that keeps its error for us instead of logging it with a stack trace: offline,
+     * a failed pull is the expected way to the debootstrap base, and setup says so in one line.
+     */
+    static final class QuietPullCallback extends PullImageResultCallback {
+        private volatile Throwable failure;
+
+        @Override
+        public void onError(Throwable throwable) {
+            if (failure == null) {
+                failure = throwable;
+            }
+            try {
+                close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        void throwIfFailed() throws Exception {
+            Throwable seen = failure;
+            if (seen instanceof Exception e) {
+                throw e;
+            }
+            if (seen instanceof Error e) {
+                throw e;
+            }
+        }
     }
 
     public Optional<String> localId(String reference) {

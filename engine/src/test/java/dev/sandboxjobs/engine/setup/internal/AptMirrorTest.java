@@ -26,6 +26,26 @@ class AptMirrorTest {
     }
 
     @Test
+    void skipsADisabledDeb822StanzaAndReadsPastCommentLines(@TempDir Path apt) throws Exception {
+        Files.createDirectories(apt.resolve("sources.list.d"));
+        Files.writeString(apt.resolve("sources.list.d/debian.sources"), """
+                Types: deb
+                URIs: http://disabled.example/debian
+                Suites: bookworm
+                Components: main
+                Enabled: no
+
+                Types: deb
+                # http://snapshot.debian.org/archive/debian/20250520T000000Z
+                URIs: http://deb.debian.org/debian
+                Suites: bookworm bookworm-updates
+                Components: main
+                Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+                """);
+        assertThat(AptMirror.forSuite("bookworm", apt)).isEqualTo("http://deb.debian.org/debian");
+    }
+
+    @Test
     void findsTheSuitesMirrorInOneLineSourcesWithOptions(@TempDir Path apt) throws Exception {
         Files.writeString(apt.resolve("sources.list"), """
                 # deb http://old.example/debian bookworm main

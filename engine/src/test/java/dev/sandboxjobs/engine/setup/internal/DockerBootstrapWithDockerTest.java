@@ -35,7 +35,7 @@ class DockerBootstrapWithDockerTest {
                 assertThat(result.connected().serverVersion()).isNotBlank();
                 assertThat(client.pingCmd().exec()).isNull();
             }
-            assertThat(fake.ran).containsExactly(List.of("apt-get", "update"), List.of("apt-get", "install", "-y", "docker.io"));
+            assertThat(fake.ran).containsExactly(AptGet.argv("update"), AptGet.argv("install", "-y", "docker.io"));
             assertThat(fake.started).containsExactly(List.of("/usr/bin/setsid", "/usr/sbin/dockerd"));
             assertThat(progress).anySatisfy(line -> assertThat(line).contains("installing docker.io"))
                     .anySatisfy(line -> assertThat(line).contains("answers at " + host));

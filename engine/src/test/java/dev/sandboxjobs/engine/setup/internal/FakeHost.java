@@ -52,7 +52,7 @@ class FakeHost extends Host {
         environments.add(Map.copyOf(extraEnv));
         output.accept("(fake) " + String.join(" ", argv));
         int exit = exitCodes.getOrDefault(String.join(" ", argv), 0);
-        if (exit == 0 && argv.equals(List.of("apt-get", "install", "-y", "docker.io"))) {
+        if (exit == 0 && argv.equals(AptGet.argv("install", "-y", "docker.io"))) {
             dockerdInstalled = true;
         }
         return exit;
