@@ -294,7 +294,7 @@ public final class SandboxEngine implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration maintenanceInterval = Duration.ofMinutes(1);
         private PreviewOptions preview;
-        private Set<CodeLanguage> prewarm = EnumSet.allOf(CodeLanguage.class);
+        private Set<CodeLanguage> prewarm = EnumSet.noneOf(CodeLanguage.class);
         private JobsOptions jobsOptions = JobsOptions.defaults();
         private SecretResolver secretResolver = SecretResolver.fromEnvironment();
         private ObjectMapper objectMapper;
@@ -347,8 +347,16 @@ public final class SandboxEngine implements AutoCloseable {
 
         /**
          * The languages whose code-interpreter executor is started in the background as soon as a
-         * sandbox's container starts, so that the first {@code runCode} does not wait for Python or
-         * Node (default: all). None: interpreters start on first use.
+         * sandbox's container starts, for every sandbox without its own
+         * {@link SandboxOptions.Builder#prewarmInterpreters} choice, so that the first
+         * {@code runCode} does not wait for Python or Node. Default: none, since pre-warming costs
+         * CPU on every container start (the sandboxes of job runs never pre-warm):
+         * interpreters then start on first use, and a language used once keeps one executor ready
+         * for the next context.
+         *
+         * <pre>{@code
+         * SandboxEngine.builder().prewarmInterpreters(CodeLanguage.PYTHON).build();
+         * }</pre>
          */
         public Builder prewarmInterpreters(CodeLanguage... languages) {
             prewarm = languages.length == 0 ? EnumSet.noneOf(CodeLanguage.class) : EnumSet.copyOf(Arrays.asList(languages));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import dev.sandboxjobs.engine.interpreter.CodeLanguage;
 
 /**
  * How one sandbox differs from the engine's {@link SandboxDefaults}. Every {@code null} field
@@ -36,7 +38,8 @@ public record SandboxOptions(
         Duration sleepAfter,
         Boolean keepAlive,
         Duration maxLifetime,
-        List<VolumeMount> volumes) {
+        List<VolumeMount> volumes,
+        Set<CodeLanguage> prewarmInterpreters) {
 
     /** The smallest memory limit Docker accepts (6 MiB). */
     public static final long MIN_MEMORY_BYTES = 6L << 20;
@@ -53,6 +56,7 @@ public record SandboxOptions(
         secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
         labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        prewarmInterpreters = prewarmInterpreters == null ? null : Set.copyOf(prewarmInterpreters);
         if (memoryBytes != null && (memoryBytes < MIN_MEMORY_BYTES || memoryBytes > MAX_MEMORY_BYTES)) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "memoryBytes must be between " + MIN_MEMORY_BYTES
                     + " (6 MiB) and " + MAX_MEMORY_BYTES + " (1 TiB), not " + memoryBytes + ".");
@@ -91,6 +95,7 @@ public record SandboxOptions(
         b.keepAlive = keepAlive;
         b.maxLifetime = maxLifetime;
         b.volumes.addAll(volumes);
+        b.prewarmInterpreters = prewarmInterpreters;
         return b;
     }
 
@@ -108,6 +113,7 @@ public record SandboxOptions(
         private Boolean keepAlive;
         private Duration maxLifetime;
         private final List<VolumeMount> volumes = new ArrayList<>();
+        private Set<CodeLanguage> prewarmInterpreters;
 
         private Builder() {}
 
@@ -132,9 +138,24 @@ public record SandboxOptions(
         public Builder volume(String name, String containerPath) { volumes.add(VolumeMount.of(name, containerPath)); return this; }
         public Builder volume(VolumeMount value) { volumes.add(Objects.requireNonNull(value, "volume")); return this; }
 
+        /**
+         * The code-interpreter languages whose executor starts in the background as soon as this
+         * sandbox's container starts, so that its first {@code createCodeContext}/{@code runCode}
+         * does not wait for Python or Node; none turns pre-warming off for this sandbox. Default:
+         * the engine's {@link SandboxEngine.Builder#prewarmInterpreters}, which is none.
+         *
+         * <pre>{@code
+         * engine.getSandbox("notebook", SandboxOptions.builder().prewarmInterpreters(CodeLanguage.PYTHON).build());
+         * }</pre>
+         */
+        public Builder prewarmInterpreters(CodeLanguage... languages) {
+            prewarmInterpreters = Set.of(languages);
+            return this;
+        }
+
         public SandboxOptions build() {
             return new SandboxOptions(image, env, secrets, labels, memoryBytes, cpus, pidsLimit, network,
-                    sleepAfter, keepAlive, maxLifetime, volumes);
+                    sleepAfter, keepAlive, maxLifetime, volumes, prewarmInterpreters);
         }
     }
 }

@@ -347,7 +347,7 @@ public final class SandboxRuntime {
         synchronized (interpreterLock) {
             if (interpreter == null) {
                 interpreter = new CodeInterpreter(new DockerExecLauncher(containers.client(), containerId, null), clock,
-                        null, services.prewarm(), this::interpreterEnv);
+                        null, prewarmLanguages(), this::interpreterEnv, true);
             }
             return interpreter;
         }
@@ -360,9 +360,14 @@ public final class SandboxRuntime {
         }
     }
 
+    /** The languages pre-warmed for this sandbox: its own option, else the engine's. */
+    java.util.Set<dev.sandboxjobs.engine.interpreter.CodeLanguage> prewarmLanguages() {
+        return settings.prewarm() != null ? settings.prewarm() : services.prewarm();
+    }
+
     /** Starts the pre-warmed executors in the background (a container just started). */
     private void prewarmInterpreter() {
-        if (!services.prewarm().isEmpty() && !destroyed) {
+        if (!prewarmLanguages().isEmpty() && !destroyed) {
             try {
                 interpreter();
             } catch (RuntimeException e) {

@@ -15,10 +15,16 @@ public record SandboxSettings(
         boolean keepAlive,
         Long maxLifetimeMillis,
         long maxOutputBytes,
-        java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes) {
+        java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes,
+        java.util.Set<dev.sandboxjobs.engine.interpreter.CodeLanguage> prewarm) {
 
+    /**
+     * @param prewarm the languages pre-warmed when the container starts, or null for the engine's
+     *     choice (rows written before this setting existed)
+     */
     public SandboxSettings {
         volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
+        prewarm = prewarm == null ? null : java.util.Set.copyOf(prewarm);
     }
 
     static SandboxSettings resolve(SandboxDefaults d, SandboxOptions o) {
@@ -33,6 +39,7 @@ public record SandboxSettings(
                 o.keepAlive() != null ? o.keepAlive() : d.keepAlive(),
                 life == null ? null : life.toMillis(),
                 d.maxOutputBytes(),
-                o.volumes());
+                o.volumes(),
+                o.prewarmInterpreters());
     }
 }
