@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -117,6 +118,36 @@ public final class SandboxRuntime {
 
     /** Creates the container of a sandbox whose row exists without one. */
     synchronized void createContainer() {
+        createContainer(false);
+    }
+
+    /**
+     * Creates the container of a sandbox whose row exists without one. For a {@code fresh}
+     * sandbox (its default session does not exist yet) a container of the warm pool is taken when
+     * one matches, and otherwise the default session's shell starts booting in the background
+     * while the caller goes on, so that the first command does not wait for a Docker exec.
+     */
+    synchronized void createContainer(boolean fresh) {
+        WarmPool pool = services.pool();
+        if (fresh && pool != null) {
+            var pooled = pool.take(image, settings);
+            if (pooled.isPresent()) {
+                String cid = pooled.get().containerId();
+                try {
+                    generation = generation + 1;
+                    containerId = cid;
+                    status = SandboxStatus.RUNNING;
+                    repo.updateContainer(id, cid, status.name(), generation);
+                } catch (RuntimeException e) {
+                    pooled.get().shell().close();
+                    containers.remove(cid);
+                    throw e;
+                }
+                setPrebooted(CompletableFuture.completedFuture(pooled.get().shell()), cid, true);
+                prewarmInterpreter();
+                return;
+            }
+        }
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.put(SandboxEngine.ENGINE_LABEL, engineId);
         all.put(SandboxEngine.SANDBOX_LABEL, id);
@@ -130,8 +161,97 @@ public final class SandboxRuntime {
         generation = generation + 1;
         containerId = cid;
         status = SandboxStatus.RUNNING;
+        if (fresh) {
+            List<String> bootEnv = execEnv(Map.of(), Map.of());
+            CompletableFuture<ShellSession> boot = new CompletableFuture<>();
+            try {
+                services.background().execute(() -> {
+                    try {
+                        boot.complete(new ShellSession(containers, cid, bootEnv, DEFAULT_CWD));
+                    } catch (Throwable e) {
+                        boot.completeExceptionally(e);
+                    }
+                });
+                setPrebooted(boot, cid, false);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the engine is closing: the first command boots its shell itself
+            }
+        }
         repo.updateContainer(id, cid, status.name(), generation);
         prewarmInterpreter();
+    }
+
+    private final Object prebootLock = new Object();
+    private CompletableFuture<ShellSession> prebooted;
+    private String prebootedContainer;
+    private boolean prebootedNeedsEnv;
+
+    private void setPrebooted(CompletableFuture<ShellSession> shell, String container, boolean needsEnv) {
+        synchronized (prebootLock) {
+            discardPrebooted();
+            prebooted = shell;
+            prebootedContainer = container;
+            prebootedNeedsEnv = needsEnv;
+        }
+    }
+
+    private void discardPrebooted() {
+        synchronized (prebootLock) {
+            if (prebooted != null) {
+                prebooted.thenAccept(ShellSession::abandon);
+                prebooted = null;
+            }
+        }
+    }
+
+    /**
+     * The default session's shell booted while the sandbox was created (null if there is none,
+     * or it failed), with the sandbox's and the session's variables exported.
+     */
+    ShellSession takePrebootedShell(Map<String, String> sessionEnv) {
+        CompletableFuture<ShellSession> f;
+        boolean needsEnv;
+        synchronized (prebootLock) {
+            f = prebooted;
+            needsEnv = prebootedNeedsEnv;
+            prebooted = null;
+            if (f != null && !java.util.Objects.equals(prebootedContainer, containerId)) {
+                f.thenAccept(ShellSession::abandon);
+                return null;
+            }
+        }
+        if (f == null) {
+            return null;
+        }
+        ShellSession shell;
+        try {
+            shell = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("The default session's shell of sandbox {} did not boot in the background", id, e);
+            f.thenAccept(ShellSession::close);
+            return null;
+        }
+        if (!shell.isAlive()) {
+            shell.close();
+            return null;
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (needsEnv) {
+            vars.putAll(interpreterEnv());
+        }
+        vars.putAll(sessionEnv);
+        if (!vars.isEmpty()) {
+            try {
+                shell.setEnv(vars);
+            } catch (RuntimeException e) {
+                shell.close();
+                return null;
+            }
+        }
+        return shell;
     }
 
     String containerId() {
@@ -229,7 +349,7 @@ public final class SandboxRuntime {
             return;
         }
         destroyed = true;
-        closeShells();
+        closeShells(true);
         sessions.clear();
         if (containerId != null) {
             containers.remove(containerId);
@@ -257,13 +377,26 @@ public final class SandboxRuntime {
 
     /** Closes the sessions' shells, the engine's own shell and the code interpreter. */
     void closeShells() {
+        closeShells(false);
+    }
+
+    /**
+     * Closes the shells; with {@code containerGoing} (the container is removed next) without
+     * killing their processes first, which the removal does.
+     */
+    void closeShells(boolean containerGoing) {
         closeInterpreter("the sandbox's container was stopped or restarted, which stops its interpreters");
+        discardPrebooted();
         for (SessionState s : sessions.values()) {
-            s.closeShell();
+            s.closeShell(containerGoing);
         }
         synchronized (internalLock) {
             if (internalShell != null) {
-                internalShell.close();
+                if (containerGoing) {
+                    internalShell.abandon();
+                } else {
+                    internalShell.close();
+                }
                 internalShell = null;
             }
         }
@@ -593,7 +726,10 @@ public final class SandboxRuntime {
             return s;
         }
         if (Sandboxes.DEFAULT_SESSION.equals(sessionId)) {
-            repo.insertSession(new SessionRecord(id, sessionId, "{}", DEFAULT_CWD, clock.millis()));
+            SessionRecord inserted = new SessionRecord(id, sessionId, "{}", DEFAULT_CWD, clock.millis());
+            if (repo.insertSession(inserted)) {
+                return sessions.computeIfAbsent(sessionId, k -> new SessionState(this, inserted.id(), Map.of(), inserted.cwd()));
+            }
         }
         SessionRecord rec = repo.findSession(id, sessionId).orElseThrow(() -> new SandboxException(
                 ErrorCode.SESSION_NOT_FOUND, "Sandbox " + id + " has no session '" + sessionId

@@ -211,6 +211,20 @@ final class ShellSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets go of the shell without killing what it runs: for a container about to be removed,
+     * which ends every process in it anyway. Safe twice.
+     */
+    void abandon() {
+        dead = true;
+        stdin.close();
+        try {
+            callback.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+
     private int exitCodeOfShell() {
         // the stream can close a moment before Docker records the exit code
         for (int i = 0; i < 40; i++) {
