@@ -240,14 +240,31 @@ public final class SandboxRegistry {
         Map<String, Secret> secrets = new LinkedHashMap<>(defaults.secrets());
         secrets.putAll(options.secrets());
         long now = clock.millis();
-        SandboxRecord record = new SandboxRecord(id, null, options.image() != null ? options.image() : image,
-                SandboxStatus.RUNNING.name(), Json.write(env), Json.write(labels), Json.write(settings), 0, now, now);
-        boolean inserted = repo.insertIfAbsent(record);
+        String imageName = options.image() != null ? options.image() : image;
+        // a container of the warm pool is recorded with the row itself: one write, no Docker call
+        WarmPool.Pooled pooled = services.pool() == null ? null : services.pool().take(imageName, settings).orElse(null);
+        SandboxRecord record = new SandboxRecord(id, pooled == null ? null : pooled.containerId(), imageName,
+                SandboxStatus.RUNNING.name(), Json.write(env), Json.write(labels), Json.write(settings),
+                pooled == null ? 0 : 1, now, now);
+        boolean inserted;
+        try {
+            inserted = repo.insertIfAbsent(record);
+        } catch (RuntimeException e) {
+            if (pooled != null) {
+                services.pool().discard(pooled);
+            }
+            throw e;
+        }
         if (!inserted) {
+            if (pooled != null) {
+                services.pool().discard(pooled);
+            }
             record = repo.find(id).orElseThrow();
         }
         SandboxRuntime rt = new SandboxRuntime(record, secrets, containers, repo, clock, engineId, services);
-        if (rt.containerId() == null) {
+        if (inserted && pooled != null) {
+            rt.adoptPooled(pooled);
+        } else if (rt.containerId() == null) {
             try {
                 rt.createContainer(inserted);
             } catch (SandboxException e) {

@@ -123,31 +123,10 @@ public final class SandboxRuntime {
 
     /**
      * Creates the container of a sandbox whose row exists without one. For a {@code fresh}
-     * sandbox (its default session does not exist yet) a container of the warm pool is taken when
-     * one matches, and otherwise the default session's shell starts booting in the background
-     * while the caller goes on, so that the first command does not wait for a Docker exec.
+     * sandbox (its default session does not exist yet) the default session's shell starts
+     * booting in the background while the caller goes on (the row is written meanwhile).
      */
     synchronized void createContainer(boolean fresh) {
-        WarmPool pool = services.pool();
-        if (fresh && pool != null) {
-            var pooled = pool.take(image, settings);
-            if (pooled.isPresent()) {
-                String cid = pooled.get().containerId();
-                try {
-                    generation = generation + 1;
-                    containerId = cid;
-                    status = SandboxStatus.RUNNING;
-                    repo.updateContainer(id, cid, status.name(), generation);
-                } catch (RuntimeException e) {
-                    pooled.get().shell().close();
-                    containers.remove(cid);
-                    throw e;
-                }
-                setPrebooted(CompletableFuture.completedFuture(pooled.get().shell()), cid, true);
-                prewarmInterpreter();
-                return;
-            }
-        }
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.put(SandboxEngine.ENGINE_LABEL, engineId);
         all.put(SandboxEngine.SANDBOX_LABEL, id);
@@ -178,6 +157,12 @@ public final class SandboxRuntime {
             }
         }
         repo.updateContainer(id, cid, status.name(), generation);
+        prewarmInterpreter();
+    }
+
+    /** Takes over a warm-pool container already recorded as this sandbox's container. */
+    synchronized void adoptPooled(WarmPool.Pooled pooled) {
+        setPrebooted(CompletableFuture.completedFuture(pooled.shell()), pooled.containerId(), true);
         prewarmInterpreter();
     }
 

@@ -177,7 +177,8 @@ public final class WarmPool implements AutoCloseable {
         }
     }
 
-    private void discard(Pooled p) {
+    /** Removes a container taken but not used. */
+    void discard(Pooled p) {
         try {
             p.shell().close();
         } catch (RuntimeException e) {
