@@ -297,15 +297,23 @@ final class FileOps {
      * path then gives the exact error or streams it.
      */
     private byte[] readOverShell(String abs, long max) {
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "read", abs));
-        if (max > 0) {
-            argv.add(Long.toString(max));
+        // without a limit: the shell's own function (no script to fork), and a file at the cap takes the archive path
+        List<String> argv = max > 0
+                ? List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "read", abs, Long.toString(max))
+                : List.of("__sj_read", abs);
+        long cap = Integer.MAX_VALUE - 64;
+        ExecOutput out;
+        try {
+            out = sandbox.runInternal(argv, cap);
+        } catch (com.github.dockerjava.api.exception.ConflictException | NotFoundException e) {
+            throw e; // the container stopped or is gone: SandboxRuntime.call recovers
+        } catch (RuntimeException e) {
+            return null; // e.g. the Docker-exec fallback cannot run the shell's function: the archive path can
         }
-        ExecOutput out = sandbox.runInternal(argv, Integer.MAX_VALUE - 64);
         if (out.exitCode() == 11) {
             throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; use listFiles to read a directory.");
         }
-        return out.exitCode() == 0 ? out.stdout() : null;
+        return out.exitCode() == 0 && out.stdout().length < cap ? out.stdout() : null;
     }
 
     /** Symbolic links followed before giving up, as the kernel's ELOOP limit. */
@@ -370,7 +378,7 @@ final class FileOps {
     }
 
     byte[] readAll(String abs) {
-        byte[] bytes = sandbox.call(() -> readOverShell(abs, SMALL_STREAM));
+        byte[] bytes = sandbox.call(() -> readOverShell(abs, 0));
         if (bytes != null) {
             return bytes;
         }

@@ -15,7 +15,8 @@ final class Scripts {
      * Sent first to a session's shell. {@code __sj_pre N C} reads N {@code NAME=value} records
      * (exported for this command, restored by {@code __sj_post}), a directory if C is 1, then the
      * command. {@code __sj_post TOKEN CODE} restores the environment and writes the end marker
-     * with the exit code on both streams (and the directory on stdout).
+     * with the exit code on both streams (and the directory on stdout). {@code __sj_read PATH}
+     * prints a regular file (11: a directory, 18: not a regular file) without forking a script.
      */
     static final String SESSION_BOOT = """
             set +m +e +u +o pipefail
@@ -53,6 +54,10 @@ final class Scripts {
               local __sj_n=$1 __sj_i __sj_kv
               __sj_args=()
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
+            }
+            __sj_read() {
+              [ -d "$1" ] && return 11; [ -f "$1" ] || return 18
+              cat -- "$1"
             }
             __sj_setenv() {
               local __sj_n=$1 __sj_i __sj_kv
