@@ -109,8 +109,7 @@ public final class Main {
                             sb.memory();
                             sb.streamMemory();
                         }
-                        case "pipeline" -> out.add(Metric.notMeasured("11. pipeline on examples/sample-repo", "first run / second run with warm caches",
-                                "not measured yet"));
+                        case "pipeline" -> PipelineBench.run(tmp, out);
                         default -> throw new IllegalStateException(area);
                     }
                 } catch (Throwable e) {
