@@ -53,7 +53,14 @@ public final class Main {
         Config cfg = new Config();
         boolean render = false;
         for (String a : args) {
-            if (a.equals("--render")) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println("Usage: ./bench/run [--quick] [--only=AREA,...] [--iterations=N] [--render]\n"
+                        + "Areas: " + String.join(",", AREAS) + "\n"
+                        + "--quick: under 5 minutes; --only: some areas (results still go to bench/results/latest.json"
+                        + " and BENCHMARKS.md: use --results=DIR --markdown=FILE elsewhere while iterating);"
+                        + " --render: BENCHMARKS.md again from latest.json and bench/analysis.md.");
+                return true;
+            } else if (a.equals("--render")) {
                 render = true;
             } else if (a.equals("--quick")) {
                 cfg.quick = true;

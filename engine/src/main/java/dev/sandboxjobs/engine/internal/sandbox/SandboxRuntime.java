@@ -141,17 +141,18 @@ public final class SandboxRuntime {
         containerId = cid;
         status = SandboxStatus.RUNNING;
         if (fresh) {
-            List<String> bootEnv = execEnv(Map.of(), Map.of());
+            // booted without the sandbox's variables: they (and secrets, resolved then) are exported on first use,
+            // so that secrets given or variables set before the first command are the current ones
             CompletableFuture<ShellSession> boot = new CompletableFuture<>();
             try {
                 services.background().execute(() -> {
                     try {
-                        boot.complete(new ShellSession(containers, cid, bootEnv, DEFAULT_CWD));
+                        boot.complete(new ShellSession(containers, cid, List.of(), DEFAULT_CWD));
                     } catch (Throwable e) {
                         boot.completeExceptionally(e);
                     }
                 });
-                setPrebooted(boot, cid, false);
+                setPrebooted(boot, cid, true);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the engine is closing: the first command boots its shell itself
             }
