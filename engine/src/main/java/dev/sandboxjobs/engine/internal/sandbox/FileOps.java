@@ -350,7 +350,7 @@ final class FileOps {
                 throw DockerErrors.error("Cannot read " + abs, e);
             }
             try {
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.BufferedInputStream(raw, 1 << 20));
                 TarArchiveEntry entry = tar.getNextEntry();
                 if (entry == null) {
                     raw.close();
