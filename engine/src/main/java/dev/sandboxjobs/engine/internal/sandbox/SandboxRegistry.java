@@ -131,7 +131,7 @@ public final class SandboxRegistry {
         java.util.Set<String> recorded = null;
         for (Container c : containers.listByLabel(SandboxEngine.ENGINE_LABEL, engineId)) {
             String sandboxId = c.getLabels() == null ? null : c.getLabels().get(SandboxEngine.SANDBOX_LABEL);
-            if (sandboxId == null && c.getLabels().containsKey(WarmPool.POOL_LABEL)) {
+            if (sandboxId == null && c.getLabels() != null && c.getLabels().containsKey(WarmPool.POOL_LABEL)) {
                 // a warm-pool container: waiting in a pool, or handed to a sandbox (recorded as its container)
                 if (services.pool() != null && services.pool().holds(c.getId())) {
                     continue;
