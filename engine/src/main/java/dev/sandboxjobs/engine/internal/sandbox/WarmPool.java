@@ -199,9 +199,11 @@ public final class WarmPool implements AutoCloseable {
             ready.values().forEach(idle::addAll);
             ready.clear();
         }
-        filler.shutdownNow();
+        // no interrupt: a start in progress finishes and its container is removed below (an interrupted
+        // Docker call could leave a container whose id was never returned)
+        filler.shutdown();
         try {
-            filler.awaitTermination(30, TimeUnit.SECONDS);
+            filler.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
