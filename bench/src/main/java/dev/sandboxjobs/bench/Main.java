@@ -53,7 +53,14 @@ public final class Main {
         Config cfg = new Config();
         boolean render = false;
         for (String a : args) {
-            if (a.equals("--render")) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println("Usage: ./bench/run [--quick] [--only=AREA,...] [--iterations=N] [--render]\n"
+                        + "Areas: " + String.join(",", AREAS) + "\n"
+                        + "--quick: under 5 minutes; --only: some areas (results still go to bench/results/latest.json"
+                        + " and BENCHMARKS.md: use --results=DIR --markdown=FILE elsewhere while iterating);"
+                        + " --render: BENCHMARKS.md again from latest.json and bench/analysis.md.");
+                return true;
+            } else if (a.equals("--render")) {
                 render = true;
             } else if (a.equals("--quick")) {
                 cfg.quick = true;
@@ -81,7 +88,7 @@ public final class Main {
         List<Metric> out = new ArrayList<>();
         Path tmp = Files.createTempDirectory("sandbox-jobs-bench");
         boolean ok = true;
-        boolean needsImage = cfg.only.stream().anyMatch(a -> !a.equals("jobs") && !a.equals("recovery"));
+        boolean needsImage = cfg.only.stream().anyMatch(a -> !a.equals("jobs"));
         String image = needsImage ? RuntimeImageForTests.image() : null;
         SandboxBench sb = null;
         try {
@@ -104,14 +111,12 @@ public final class Main {
                         case "interpreter" -> sb.interpreter();
                         case "jobs" -> new JobsBench(cfg, tmp, out).noop();
                         case "sandboxed" -> new JobsBench(cfg, tmp, out).sandboxed(image);
-                        case "recovery" -> out.add(Metric.notMeasured("9. recovery after kill -9", "restart -> in-flight runs running again, orphans removed",
-                                "not measured yet (SandboxedCrashRecoveryTest proves the behaviour, not its time)"));
+                        case "recovery" -> RecoveryBench.run(cfg, image, tmp, out);
                         case "memory" -> {
                             sb.memory();
                             sb.streamMemory();
                         }
-                        case "pipeline" -> out.add(Metric.notMeasured("11. pipeline on examples/sample-repo", "first run / second run with warm caches",
-                                "not measured yet"));
+                        case "pipeline" -> PipelineBench.run(tmp, out);
                         default -> throw new IllegalStateException(area);
                     }
                 } catch (Throwable e) {

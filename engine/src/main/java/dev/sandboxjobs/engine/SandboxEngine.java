@@ -50,6 +50,14 @@ public final class SandboxEngine implements AutoCloseable {
     /** The file name of the database inside the data directory. */
     public static final String DATABASE_FILE_NAME = "sandbox-jobs.db";
 
+    /**
+     * The label on the containers of a warm pool ({@link Builder#warmPool}), valued with their
+     * owner process as {@code host/pid/startMillis}; they carry no {@link #SANDBOX_LABEL}, even once
+     * handed to a sandbox (Docker labels cannot change), and the sandbox's labels are in its
+     * {@link SandboxInfo}.
+     */
+    public static final String POOL_LABEL = dev.sandboxjobs.engine.internal.sandbox.WarmPool.POOL_LABEL;
+
     /** The label naming the run on the per-task sandboxes of {@link #jobs()}. */
     public static final String RUN_LABEL = SdkSandboxProvider.RUN_LABEL;
 
@@ -113,6 +121,14 @@ public final class SandboxEngine implements AutoCloseable {
     /** Destroys the sandbox with this id if it exists; returns whether it did. */
     public boolean destroySandbox(String id) {
         return core.destroySandbox(id);
+    }
+
+    /**
+     * How many containers of the warm pools ({@link Builder#warmPool}) are started and ready now;
+     * 0 without a pool. For example, to wait until the pool is warm before serving.
+     */
+    public int warmPoolReady() {
+        return core.warmPoolReady();
     }
 
     /**
@@ -322,7 +338,8 @@ public final class SandboxEngine implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration maintenanceInterval = Duration.ofMinutes(1);
         private PreviewOptions preview;
-        private Set<CodeLanguage> prewarm = EnumSet.allOf(CodeLanguage.class);
+        private Set<CodeLanguage> prewarm = EnumSet.noneOf(CodeLanguage.class);
+        private final Map<SandboxOptions, Integer> warmPools = new java.util.LinkedHashMap<>();
         private JobsOptions jobsOptions = JobsOptions.defaults();
         private SecretResolver secretResolver = SecretResolver.fromEnvironment();
         private ObjectMapper objectMapper;
@@ -375,11 +392,64 @@ public final class SandboxEngine implements AutoCloseable {
 
         /**
          * The languages whose code-interpreter executor is started in the background as soon as a
-         * sandbox's container starts, so that the first {@code runCode} does not wait for Python or
-         * Node (default: all). None: interpreters start on first use.
+         * sandbox's container starts, for every sandbox without its own
+         * {@link SandboxOptions.Builder#prewarmInterpreters} choice, so that the first
+         * {@code runCode} does not wait for Python or Node. Default: none, since pre-warming costs
+         * CPU on every container start (the sandboxes of job runs never pre-warm):
+         * interpreters then start on first use, and a language used once keeps one executor ready
+         * for the next context.
+         *
+         * <pre>{@code
+         * SandboxEngine.builder().prewarmInterpreters(CodeLanguage.PYTHON).build();
+         * }</pre>
          */
         public Builder prewarmInterpreters(CodeLanguage... languages) {
             prewarm = languages.length == 0 ? EnumSet.noneOf(CodeLanguage.class) : EnumSet.copyOf(Arrays.asList(languages));
+            return this;
+        }
+
+        /**
+         * Keeps {@code size} started containers ready for new sandboxes created with the engine's
+         * defaults (see {@link #warmPool(int, SandboxOptions)}). Default: no pool.
+         *
+         * <pre>{@code
+         * SandboxEngine engine = SandboxEngine.builder().warmPool(2).build();
+         * Sandbox sandbox = engine.getSandbox("fast");   // a pooled container: no Docker create, start or exec
+         * }</pre>
+         */
+        public Builder warmPool(int size) {
+            return warmPool(size, SandboxOptions.DEFAULT);
+        }
+
+        /**
+         * Keeps {@code size} started containers ready for new sandboxes whose container settings
+         * (image, memory, CPUs, process limit, network, volumes) match {@code like} resolved over the
+         * engine's defaults; env, secrets, labels, sleep and lifetime may differ. A new sandbox that
+         * matches takes one (its default session's shell is already running, so its first command
+         * answers in a millisecond or two); the pool refills in the background. A pooled container
+         * serves one sandbox and is removed with it, like a fresh one. When the pool is empty (used
+         * faster than it refills) sandboxes are created cold. The containers waiting in the pool are
+         * removed when the engine closes; after a crash the next engine's orphan reaper removes them.
+         * Call it again with other options for another pool.
+         *
+         * <pre>{@code
+         * // job runs' sandboxes have no network unless their spec asks: pool that kind
+         * SandboxEngine.builder().warmPool(4, SandboxOptions.builder().network(NetworkMode.NONE).build()).build();
+         * }</pre>
+         *
+         * @throws SandboxException INVALID_ARGUMENT when {@code size} is negative or above 64
+         */
+        public Builder warmPool(int size, SandboxOptions like) {
+            Objects.requireNonNull(like, "like");
+            if (size < 0 || size > 64) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A warm pool holds 0 to 64 containers, not "
+                        + size + ".");
+            }
+            if (size == 0) {
+                warmPools.remove(like);
+            } else {
+                warmPools.put(like, size);
+            }
             return this;
         }
 
@@ -393,7 +463,8 @@ public final class SandboxEngine implements AutoCloseable {
             Path dbFile = databaseFile != null ? databaseFile : dir.resolve(DATABASE_FILE_NAME);
             EngineConfig config = new EngineConfig(dbFile, database, dockerHost,
                     image != null ? image : defaultImage(), defaults, clock, maintenanceInterval,
-                    preview != null ? preview : PreviewOptions.defaults(), preview != null, Set.copyOf(prewarm));
+                    preview != null ? preview : PreviewOptions.defaults(), preview != null, Set.copyOf(prewarm),
+                    warmPools);
             return new SandboxEngine(EngineCore.start(config), jobsOptions, secretResolver,
                     objectMapper != null ? objectMapper : new ObjectMapper());
         }

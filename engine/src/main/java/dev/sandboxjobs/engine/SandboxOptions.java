@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import dev.sandboxjobs.engine.interpreter.CodeLanguage;
 
 /**
  * How one sandbox differs from the engine's {@link SandboxDefaults}. Every {@code null} field
@@ -37,7 +39,8 @@ public record SandboxOptions(
         Boolean keepAlive,
         Duration maxLifetime,
         List<VolumeMount> volumes,
-        Long diskBytes) {
+        Long diskBytes,
+        Set<CodeLanguage> prewarmInterpreters) {
 
     /** The smallest memory limit Docker accepts (6 MiB). */
     public static final long MIN_MEMORY_BYTES = 6L << 20;
@@ -56,6 +59,7 @@ public record SandboxOptions(
         secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
         labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        prewarmInterpreters = prewarmInterpreters == null ? null : Set.copyOf(prewarmInterpreters);
         if (memoryBytes != null && (memoryBytes < MIN_MEMORY_BYTES || memoryBytes > MAX_MEMORY_BYTES)) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "memoryBytes must be between " + MIN_MEMORY_BYTES
                     + " (6 MiB) and " + MAX_MEMORY_BYTES + " (1 TiB), not " + memoryBytes + ".");
@@ -99,6 +103,7 @@ public record SandboxOptions(
         b.maxLifetime = maxLifetime;
         b.volumes.addAll(volumes);
         b.diskBytes = diskBytes;
+        b.prewarmInterpreters = prewarmInterpreters;
         return b;
     }
 
@@ -117,6 +122,7 @@ public record SandboxOptions(
         private Duration maxLifetime;
         private final List<VolumeMount> volumes = new ArrayList<>();
         private Long diskBytes;
+        private Set<CodeLanguage> prewarmInterpreters;
 
         private Builder() {}
 
@@ -149,9 +155,24 @@ public record SandboxOptions(
          */
         public Builder diskBytes(long value) { diskBytes = value; return this; }
 
+        /**
+         * The code-interpreter languages whose executor starts in the background as soon as this
+         * sandbox's container starts, so that its first {@code createCodeContext}/{@code runCode}
+         * does not wait for Python or Node; none turns pre-warming off for this sandbox. Default:
+         * the engine's {@link SandboxEngine.Builder#prewarmInterpreters}, which is none.
+         *
+         * <pre>{@code
+         * engine.getSandbox("notebook", SandboxOptions.builder().prewarmInterpreters(CodeLanguage.PYTHON).build());
+         * }</pre>
+         */
+        public Builder prewarmInterpreters(CodeLanguage... languages) {
+            prewarmInterpreters = Set.of(languages);
+            return this;
+        }
+
         public SandboxOptions build() {
             return new SandboxOptions(image, env, secrets, labels, memoryBytes, cpus, pidsLimit, network,
-                    sleepAfter, keepAlive, maxLifetime, volumes, diskBytes);
+                    sleepAfter, keepAlive, maxLifetime, volumes, diskBytes, prewarmInterpreters);
         }
     }
 }

@@ -184,6 +184,27 @@ class SandboxFilesTest {
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> sandbox.writeFile("/tmp/neg", InputStream.nullInputStream(), -1));
     }
 
+    @Test
+    void aStreamShorterOrLongerThanItsDeclaredSizeIsRefusedAndTheSandboxStaysUsable() {
+        byte[] ten = "0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> sandbox.writeFile("/tmp/short.txt", new java.io.ByteArrayInputStream(ten) {}, 20));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> sandbox.writeFile("/tmp/long.txt", new java.io.ByteArrayInputStream(ten) {}, 5));
+        assertThat(sandbox.exists("/tmp/short.txt")).isFalse();
+        assertThat(sandbox.exists("/tmp/long.txt")).isFalse();
+
+        sandbox.writeFile("/tmp/after.txt", "still in step");
+        assertThat(sandbox.readFile("/tmp/after.txt").content()).isEqualTo("still in step");
+        assertThat(sandbox.exec("echo ok").stdout()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void overwritingAFileReplacesItsContentAndKeepsItsMode() {
+        sandbox.exec("printf 'old content that is longer' > /tmp/mode.sh && chmod 755 /tmp/mode.sh");
+        sandbox.writeFile("/tmp/mode.sh", "#!/bin/sh\necho new\n");
+        assertThat(sandbox.readFile("/tmp/mode.sh").content()).isEqualTo("#!/bin/sh\necho new\n");
+        assertThat(sandbox.exec("/tmp/mode.sh").stdout()).isEqualTo("new\n");
+    }
+
     private static byte[] sha256(InputStream in) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         byte[] buf = new byte[1 << 16];

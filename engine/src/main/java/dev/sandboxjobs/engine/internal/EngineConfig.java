@@ -20,4 +20,9 @@ public record EngineConfig(
         Duration maintenanceInterval,
         PreviewOptions preview,
         boolean startPreviewProxy,
-        Set<CodeLanguage> prewarmInterpreters) {}
+        Set<CodeLanguage> prewarmInterpreters,
+        java.util.Map<dev.sandboxjobs.engine.SandboxOptions, Integer> warmPools) {
+    public EngineConfig {
+        warmPools = warmPools == null ? java.util.Map.of() : java.util.Map.copyOf(warmPools);
+    }
+}

@@ -11,6 +11,7 @@ import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.sandbox.EnginePreviews;
 import dev.sandboxjobs.engine.internal.sandbox.SandboxRegistry;
 import dev.sandboxjobs.engine.internal.sandbox.SandboxServices;
+import dev.sandboxjobs.engine.internal.sandbox.WarmPool;
 import dev.sandboxjobs.storage.sandbox.PreviewPortRepository;
 import dev.sandboxjobs.engine.internal.tasks.IdleSleepTask;
 import dev.sandboxjobs.engine.internal.tasks.MaxLifetimeTask;
@@ -37,6 +38,7 @@ public final class EngineCore implements AutoCloseable {
     private final String engineId;
     private final SandboxRegistry registry;
     private final EnginePreviews previews;
+    private final WarmPool pool;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService executor;
     private final Object lifecycle = new Object();
@@ -51,9 +53,11 @@ public final class EngineCore implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-jobs-maintenance"));
         this.executor = Executors.newCachedThreadPool(daemon("sandbox-jobs-exec"));
         this.previews = new EnginePreviews(config.preview(), new PreviewPortRepository(database.jdbi()));
+        this.pool = config.warmPools().isEmpty() ? null
+                : new WarmPool(containers, engineId, config.image(), config.defaults(), config.warmPools());
         this.registry = new SandboxRegistry(containers, new SandboxRepository(database.jdbi()), config.clock(),
                 engineId, config.image(), config.defaults(), executor,
-                new SandboxServices(previews, config.prewarmInterpreters()));
+                new SandboxServices(previews, config.prewarmInterpreters(), pool, executor));
         this.previews.attach(registry);
     }
 
@@ -167,6 +171,11 @@ public final class EngineCore implements AutoCloseable {
         return database;
     }
 
+    /** How many warm-pool containers are ready now (0 without a pool). */
+    public int warmPoolReady() {
+        return pool == null ? 0 : pool.readyCount();
+    }
+
     public String engineId() {
         return engineId;
     }
@@ -181,6 +190,9 @@ public final class EngineCore implements AutoCloseable {
         }
         List<RuntimeException> failures = new ArrayList<>();
         run(failures, scheduler::shutdownNow);
+        if (pool != null) {
+            run(failures, pool::close);
+        }
         run(failures, previews::close);
         run(failures, registry::close);
         run(failures, executor::shutdownNow);

@@ -15,11 +15,33 @@ public final class FeedInputStream extends InputStream {
     private byte[] current;
     private int pos;
     private volatile boolean closed;
+    private final Object room = new Object();
+    private long queuedBytes;
 
     public void feed(byte[] data) {
         if (!closed && data.length > 0) {
+            synchronized (room) {
+                queuedBytes += data.length;
+            }
             queue.add(data);
         }
+    }
+
+    /**
+     * Feeds {@code data} after waiting until at most {@code limit} bytes are queued, so that a large
+     * upload is held in memory a few chunks at a time. False when closed meanwhile.
+     */
+    public boolean feedWhenRoom(byte[] data, long limit) throws InterruptedException {
+        synchronized (room) {
+            while (!closed && queuedBytes > limit) {
+                room.wait(100);
+            }
+        }
+        if (closed) {
+            return false;
+        }
+        feed(data);
+        return true;
     }
 
     @Override
@@ -52,6 +74,10 @@ public final class FeedInputStream extends InputStream {
         int n = Math.min(len, current.length - pos);
         System.arraycopy(current, pos, b, off, n);
         pos += n;
+        synchronized (room) {
+            queuedBytes -= n;
+            room.notifyAll();
+        }
         return n;
     }
 
@@ -65,6 +91,9 @@ public final class FeedInputStream extends InputStream {
         if (!closed) {
             closed = true;
             queue.add(END);
+            synchronized (room) {
+                room.notifyAll();
+            }
         }
     }
 }

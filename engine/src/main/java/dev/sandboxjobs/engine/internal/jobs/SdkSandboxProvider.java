@@ -74,7 +74,7 @@ public final class SdkSandboxProvider implements SandboxProvider {
         return out;
     }
 
-    /** The SDK options of a run's sandbox: the spec, the run label, secrets by name, never asleep. */
+    /** The SDK options of a run's sandbox: the spec, the run label, secrets by name, never asleep, no pre-warming. */
     SandboxOptions options(String runId, SandboxSpec spec) {
         SandboxOptions.Builder b = SandboxOptions.builder()
                 .image(spec.image())
@@ -82,7 +82,9 @@ public final class SdkSandboxProvider implements SandboxProvider {
                 .labels(spec.labels())
                 .label(RUN_LABEL, runId)
                 .network("bridge".equals(spec.network()) ? NetworkMode.BRIDGE : NetworkMode.NONE)
-                .keepAlive(true);
+                .keepAlive(true)
+                // a run's sandbox never pre-warms code interpreters: a step using one starts it on first use
+                .prewarmInterpreters();
         spec.secrets().forEach(name -> b.secret(name, secrets.resolve(name)));
         spec.volumes().forEach(v -> b.volume(v.name(), v.containerPath()));
         if (spec.memoryMb() > 0) {

@@ -27,8 +27,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Files through Docker's archive API: tar streams in both directions, no host copies, no
- * process per chunk. Directory operations run one fixed script with the paths as arguments.
+ * Files up to 16 MiB as raw bytes over the engine's persistent shell in the sandbox (a read is
+ * {@code cat}, a write {@code head -c SIZE} of the shell's own stdin: one round trip on an open
+ * stream); larger ones, and anything that is not a plain regular file, through Docker's archive
+ * API (tar streams both ways). Directory operations run one fixed script with the paths as
+ * arguments.
  */
 final class FileOps {
     /** Chunk size for streams of unknown length. */
@@ -93,11 +96,67 @@ final class FileOps {
     }
 
     private void putFile(String abs, InputStream content, long size) {
-        String parent = PosixPaths.parent(abs);
         String name = PosixPaths.name(abs);
         if (name.isEmpty()) {
             throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
         }
+        // the engine's persistent shell: one round trip, the bytes on its already open stream
+        ExecOutput written = null;
+        if (size <= SMALL_STREAM) try {
+            written = sandbox.runInternalWithInput(List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "write", abs,
+                    Long.toString(size)), content, size);
+        } catch (IOException e) {
+            fileOp(List.of("delete", abs));
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
+                    + " failed: " + e.getMessage(), e);
+        }
+        if (written != null) {
+            if (written.exitCode() != 0) {
+                String err = written.stderrText();
+                if (err.contains("File name too long")) {
+                    throw new SandboxException(ErrorCode.INVALID_PATH, "A name in " + abs + " is longer than the file"
+                            + " system allows (255 bytes per name); shorten it.");
+                }
+                if (written.exitCode() == 1 && err.contains("Is a directory")) {
+                    throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; choose a file path.");
+                }
+                if (written.exitCode() == 1 && err.contains("Not a directory")) {
+                    throw new SandboxException(ErrorCode.NOT_A_DIRECTORY, "A parent of " + abs + " is a file, not a directory.");
+                }
+                if (written.exitCode() == 13) {
+                    throw new SandboxException(ErrorCode.PARENT_NOT_FOUND, "The directory " + PosixPaths.parent(abs)
+                            + " does not exist. Create it first with mkdir(path, true).");
+                }
+                check(written, abs);
+            }
+            checkNoMore(content, abs);
+            return;
+        }
+        putArchive(abs, content, size);
+    }
+
+    /** A stream with more bytes than its declared size is refused, as the archive path did. */
+    private void checkNoMore(InputStream content, String abs) {
+        if (content.getClass() == ByteArrayInputStream.class && ((ByteArrayInputStream) content).available() == 0) {
+            return;
+        }
+        int next;
+        try {
+            next = content.read();
+        } catch (IOException e) {
+            next = -1;
+        }
+        if (next >= 0) {
+            fileOp(List.of("delete", abs));
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
+                    + " failed: the stream has more bytes than the declared size");
+        }
+    }
+
+    /** Writes through Docker's archive API (when the engine's shell cannot be used). */
+    private void putArchive(String abs, InputStream content, long size) {
+        String parent = PosixPaths.parent(abs);
+        String name = PosixPaths.name(abs);
         // an existing directory would be merged into, not replaced; refuse it as a file write
         ExecOutput stat = fileOp(List.of("stat", abs));
         if (stat.exitCode() == 11) {
@@ -216,9 +275,45 @@ final class FileOps {
         }
     }
 
+    /**
+     * Files up to this size travel over the engine's persistent shell (reads and writes: no tar,
+     * no archive endpoint, one round trip); larger ones over Docker's archive API, whose streaming
+     * of the daemon's tar is faster for big files than an exec's stdio.
+     */
+    private static final long SMALL_STREAM = 16L << 20;
+
     /** Opens the file's bytes; the caller closes the stream (which closes Docker's response). */
     InputStream open(String abs) {
+        byte[] small = sandbox.call(() -> readOverShell(abs, SMALL_STREAM));
+        if (small != null) {
+            return new ByteArrayInputStream(small);
+        }
         return open(abs, 0);
+    }
+
+    /**
+     * A regular file's bytes through the engine's persistent shell (one round trip, no archive),
+     * or null when it is not a plain readable file (or is larger than {@code max}): the archive
+     * path then gives the exact error or streams it.
+     */
+    private byte[] readOverShell(String abs, long max) {
+        // without a limit: the shell's own function (no script to fork), and a file at the cap takes the archive path
+        List<String> argv = max > 0
+                ? List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "read", abs, Long.toString(max))
+                : List.of("__sj_read", abs);
+        long cap = Integer.MAX_VALUE - 64;
+        ExecOutput out;
+        try {
+            out = sandbox.runInternal(argv, cap);
+        } catch (com.github.dockerjava.api.exception.ConflictException | NotFoundException e) {
+            throw e; // the container stopped or is gone: SandboxRuntime.call recovers
+        } catch (RuntimeException e) {
+            return null; // e.g. the Docker-exec fallback cannot run the shell's function: the archive path can
+        }
+        if (out.exitCode() == 11) {
+            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; use listFiles to read a directory.");
+        }
+        return out.exitCode() == 0 && out.stdout().length < cap ? out.stdout() : null;
     }
 
     /** Symbolic links followed before giving up, as the kernel's ELOOP limit. */
@@ -255,7 +350,7 @@ final class FileOps {
                 throw DockerErrors.error("Cannot read " + abs, e);
             }
             try {
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.BufferedInputStream(raw, 1 << 20));
                 TarArchiveEntry entry = tar.getNextEntry();
                 if (entry == null) {
                     raw.close();
@@ -283,7 +378,11 @@ final class FileOps {
     }
 
     byte[] readAll(String abs) {
-        try (InputStream in = open(abs)) {
+        byte[] bytes = sandbox.call(() -> readOverShell(abs, 0));
+        if (bytes != null) {
+            return bytes;
+        }
+        try (InputStream in = open(abs, 0)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading " + abs + " failed: " + e.getMessage(), e);

@@ -128,8 +128,29 @@ public final class SandboxRegistry {
     /** Removes containers with this engine's label whose sandbox is unknown or has another container. */
     public int reapOrphans() {
         int reaped = 0;
+        java.util.Set<String> recorded = null;
         for (Container c : containers.listByLabel(SandboxEngine.ENGINE_LABEL, engineId)) {
             String sandboxId = c.getLabels() == null ? null : c.getLabels().get(SandboxEngine.SANDBOX_LABEL);
+            if (sandboxId == null && c.getLabels() != null && c.getLabels().containsKey(WarmPool.POOL_LABEL)) {
+                // a warm-pool container: waiting in a pool, or handed to a sandbox (recorded as its container)
+                if (services.pool() != null && services.pool().holds(c.getId())) {
+                    continue;
+                }
+                if (recorded == null) {
+                    recorded = new java.util.HashSet<>();
+                    for (SandboxRecord r : repo.list()) {
+                        if (r.containerId() != null) {
+                            recorded.add(r.containerId());
+                        }
+                    }
+                }
+                if (!recorded.contains(c.getId()) && WarmPool.ownerGone(c)) {
+                    LOG.info("Removing warm-pool container {} left by an engine process that is gone", c.getId());
+                    containers.remove(c.getId());
+                    reaped++;
+                }
+                continue;
+            }
             Optional<SandboxRecord> rec = sandboxId == null ? Optional.empty() : repo.find(sandboxId);
             boolean orphan = rec.isEmpty()
                     || (rec.get().containerId() != null && !rec.get().containerId().equals(c.getId()));
@@ -219,15 +240,33 @@ public final class SandboxRegistry {
         Map<String, Secret> secrets = new LinkedHashMap<>(defaults.secrets());
         secrets.putAll(options.secrets());
         long now = clock.millis();
-        SandboxRecord record = new SandboxRecord(id, null, options.image() != null ? options.image() : image,
-                SandboxStatus.RUNNING.name(), Json.write(env), Json.write(labels), Json.write(settings), 0, now, now);
-        if (!repo.insertIfAbsent(record)) {
+        String imageName = options.image() != null ? options.image() : image;
+        // a container of the warm pool is recorded with the row itself: one write, no Docker call
+        WarmPool.Pooled pooled = services.pool() == null ? null : services.pool().take(imageName, settings).orElse(null);
+        SandboxRecord record = new SandboxRecord(id, pooled == null ? null : pooled.containerId(), imageName,
+                SandboxStatus.RUNNING.name(), Json.write(env), Json.write(labels), Json.write(settings),
+                pooled == null ? 0 : 1, now, now);
+        boolean inserted;
+        try {
+            inserted = repo.insertIfAbsent(record);
+        } catch (RuntimeException e) {
+            if (pooled != null) {
+                services.pool().discard(pooled);
+            }
+            throw e;
+        }
+        if (!inserted) {
+            if (pooled != null) {
+                services.pool().discard(pooled);
+            }
             record = repo.find(id).orElseThrow();
         }
         SandboxRuntime rt = new SandboxRuntime(record, secrets, containers, repo, clock, engineId, services);
-        if (rt.containerId() == null) {
+        if (inserted && pooled != null) {
+            rt.adoptPooled(pooled);
+        } else if (rt.containerId() == null) {
             try {
-                rt.createContainer();
+                rt.createContainer(inserted);
             } catch (SandboxException e) {
                 repo.delete(id);
                 throw e;

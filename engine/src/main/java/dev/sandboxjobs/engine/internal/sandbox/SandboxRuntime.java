@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -117,6 +118,15 @@ public final class SandboxRuntime {
 
     /** Creates the container of a sandbox whose row exists without one. */
     synchronized void createContainer() {
+        createContainer(false);
+    }
+
+    /**
+     * Creates the container of a sandbox whose row exists without one. For a {@code fresh}
+     * sandbox (its default session does not exist yet) the default session's shell starts
+     * booting in the background while the caller goes on (the row is written meanwhile).
+     */
+    synchronized void createContainer(boolean fresh) {
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.put(SandboxEngine.ENGINE_LABEL, engineId);
         all.put(SandboxEngine.SANDBOX_LABEL, id);
@@ -131,8 +141,104 @@ public final class SandboxRuntime {
         generation = generation + 1;
         containerId = cid;
         status = SandboxStatus.RUNNING;
+        if (fresh) {
+            // booted without the sandbox's variables: they (and secrets, resolved then) are exported on first use,
+            // so that secrets given or variables set before the first command are the current ones
+            CompletableFuture<ShellSession> boot = new CompletableFuture<>();
+            try {
+                services.background().execute(() -> {
+                    try {
+                        boot.complete(new ShellSession(containers, cid, List.of(), DEFAULT_CWD));
+                    } catch (Throwable e) {
+                        boot.completeExceptionally(e);
+                    }
+                });
+                setPrebooted(boot, cid, true);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the engine is closing: the first command boots its shell itself
+            }
+        }
         repo.updateContainer(id, cid, status.name(), generation);
         prewarmInterpreter();
+    }
+
+    /** Takes over a warm-pool container already recorded as this sandbox's container. */
+    synchronized void adoptPooled(WarmPool.Pooled pooled) {
+        setPrebooted(CompletableFuture.completedFuture(pooled.shell()), pooled.containerId(), true);
+        prewarmInterpreter();
+    }
+
+    private final Object prebootLock = new Object();
+    private CompletableFuture<ShellSession> prebooted;
+    private String prebootedContainer;
+    private boolean prebootedNeedsEnv;
+
+    private void setPrebooted(CompletableFuture<ShellSession> shell, String container, boolean needsEnv) {
+        synchronized (prebootLock) {
+            discardPrebooted();
+            prebooted = shell;
+            prebootedContainer = container;
+            prebootedNeedsEnv = needsEnv;
+        }
+    }
+
+    private void discardPrebooted() {
+        synchronized (prebootLock) {
+            if (prebooted != null) {
+                prebooted.thenAccept(ShellSession::abandon);
+                prebooted = null;
+            }
+        }
+    }
+
+    /**
+     * The default session's shell booted while the sandbox was created (null if there is none,
+     * or it failed), with the sandbox's and the session's variables exported.
+     */
+    ShellSession takePrebootedShell(Map<String, String> sessionEnv) {
+        CompletableFuture<ShellSession> f;
+        boolean needsEnv;
+        synchronized (prebootLock) {
+            f = prebooted;
+            needsEnv = prebootedNeedsEnv;
+            prebooted = null;
+            if (f != null && !java.util.Objects.equals(prebootedContainer, containerId)) {
+                f.thenAccept(ShellSession::abandon);
+                return null;
+            }
+        }
+        if (f == null) {
+            return null;
+        }
+        ShellSession shell;
+        try {
+            shell = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("The default session's shell of sandbox {} did not boot in the background", id, e);
+            f.thenAccept(ShellSession::close);
+            return null;
+        }
+        if (!shell.isAlive()) {
+            shell.close();
+            return null;
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (needsEnv) {
+            vars.putAll(interpreterEnv());
+        }
+        vars.putAll(sessionEnv);
+        if (!vars.isEmpty()) {
+            try {
+                shell.setEnv(vars);
+            } catch (RuntimeException e) {
+                shell.close();
+                return null;
+            }
+        }
+        return shell;
     }
 
     String containerId() {
@@ -230,7 +336,7 @@ public final class SandboxRuntime {
             return;
         }
         destroyed = true;
-        closeShells();
+        closeShells(true);
         sessions.clear();
         if (containerId != null) {
             containers.remove(containerId);
@@ -258,13 +364,26 @@ public final class SandboxRuntime {
 
     /** Closes the sessions' shells, the engine's own shell and the code interpreter. */
     void closeShells() {
+        closeShells(false);
+    }
+
+    /**
+     * Closes the shells; with {@code containerGoing} (the container is removed next) without
+     * killing their processes first, which the removal does.
+     */
+    void closeShells(boolean containerGoing) {
         closeInterpreter("the sandbox's container was stopped or restarted, which stops its interpreters");
+        discardPrebooted();
         for (SessionState s : sessions.values()) {
-            s.closeShell();
+            s.closeShell(containerGoing);
         }
         synchronized (internalLock) {
             if (internalShell != null) {
-                internalShell.close();
+                if (containerGoing) {
+                    internalShell.abandon();
+                } else {
+                    internalShell.close();
+                }
                 internalShell = null;
             }
         }
@@ -296,6 +415,40 @@ public final class SandboxRuntime {
             }
         }
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
+    }
+
+    /**
+     * Runs an engine-internal program through the sandbox's own shell with {@code size} bytes of
+     * {@code content} on its stdin (see {@link ShellSession#callWithInput}); null when that shell
+     * cannot be used and nothing of {@code content} was read, so the caller can take another way.
+     *
+     * @throws java.io.IOException when reading {@code content} failed or it was short
+     */
+    dev.sandboxjobs.engine.internal.docker.ExecOutput runInternalWithInput(List<String> argv, java.io.InputStream content,
+            long size) throws java.io.IOException {
+        synchronized (internalLock) {
+            try {
+                if (internalShell == null || !internalShell.isAlive()) {
+                    if (internalShell != null) {
+                        internalShell.close();
+                    }
+                    internalShell = new ShellSession(containers, containerId, List.of(), "/");
+                }
+            } catch (ConflictException | NotFoundException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.debug("The engine's shell in sandbox {} cannot start", id, e);
+                return null;
+            }
+            try {
+                return internalShell.callWithInput(argv, content, size, java.time.Duration.ofMinutes(30));
+            } finally {
+                if (!internalShell.isAlive()) {
+                    internalShell.close();
+                    internalShell = null;
+                }
+            }
+        }
     }
 
     private final Object oomLock = new Object();
@@ -348,7 +501,7 @@ public final class SandboxRuntime {
         synchronized (interpreterLock) {
             if (interpreter == null) {
                 interpreter = new CodeInterpreter(new DockerExecLauncher(containers.client(), containerId, null), clock,
-                        null, services.prewarm(), this::interpreterEnv);
+                        null, prewarmLanguages(), this::interpreterEnv, true);
             }
             return interpreter;
         }
@@ -361,9 +514,14 @@ public final class SandboxRuntime {
         }
     }
 
+    /** The languages pre-warmed for this sandbox: its own option, else the engine's. */
+    java.util.Set<dev.sandboxjobs.engine.interpreter.CodeLanguage> prewarmLanguages() {
+        return settings.prewarm() != null ? settings.prewarm() : services.prewarm();
+    }
+
     /** Starts the pre-warmed executors in the background (a container just started). */
     private void prewarmInterpreter() {
-        if (!services.prewarm().isEmpty() && !destroyed) {
+        if (!prewarmLanguages().isEmpty() && !destroyed) {
             try {
                 interpreter();
             } catch (RuntimeException e) {
@@ -595,7 +753,10 @@ public final class SandboxRuntime {
             return s;
         }
         if (Sandboxes.DEFAULT_SESSION.equals(sessionId)) {
-            repo.insertSession(new SessionRecord(id, sessionId, "{}", DEFAULT_CWD, clock.millis()));
+            SessionRecord inserted = new SessionRecord(id, sessionId, "{}", DEFAULT_CWD, clock.millis());
+            if (repo.insertSession(inserted)) {
+                return sessions.computeIfAbsent(sessionId, k -> new SessionState(this, inserted.id(), Map.of(), inserted.cwd()));
+            }
         }
         SessionRecord rec = repo.findSession(id, sessionId).orElseThrow(() -> new SandboxException(
                 ErrorCode.SESSION_NOT_FOUND, "Sandbox " + id + " has no session '" + sessionId

@@ -16,10 +16,16 @@ public record SandboxSettings(
         Long maxLifetimeMillis,
         long maxOutputBytes,
         java.util.List<dev.sandboxjobs.engine.VolumeMount> volumes,
-        Long diskBytes) {
+        Long diskBytes,
+        java.util.Set<dev.sandboxjobs.engine.interpreter.CodeLanguage> prewarm) {
 
+    /**
+     * @param prewarm the languages pre-warmed when the container starts, or null for the engine's
+     *     choice (rows written before this setting existed)
+     */
     public SandboxSettings {
         volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
+        prewarm = prewarm == null ? null : java.util.Set.copyOf(prewarm);
     }
 
     static SandboxSettings resolve(SandboxDefaults d, SandboxOptions o) {
@@ -35,6 +41,7 @@ public record SandboxSettings(
                 life == null ? null : life.toMillis(),
                 d.maxOutputBytes(),
                 o.volumes(),
-                o.diskBytes());
+                o.diskBytes(),
+                o.prewarmInterpreters());
     }
 }

@@ -15,7 +15,8 @@ final class Scripts {
      * Sent first to a session's shell. {@code __sj_pre N C} reads N {@code NAME=value} records
      * (exported for this command, restored by {@code __sj_post}), a directory if C is 1, then the
      * command. {@code __sj_post TOKEN CODE} restores the environment and writes the end marker
-     * with the exit code on both streams (and the directory on stdout).
+     * with the exit code on both streams (and the directory on stdout). {@code __sj_read PATH}
+     * prints a regular file (11: a directory, 18: not a regular file) without forking a script.
      */
     static final String SESSION_BOOT = """
             set +m +e +u +o pipefail
@@ -53,6 +54,10 @@ final class Scripts {
               local __sj_n=$1 __sj_i __sj_kv
               __sj_args=()
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
+            }
+            __sj_read() {
+              [ -d "$1" ] && return 11; [ -f "$1" ] || return 18
+              cat -- "$1"
             }
             __sj_setenv() {
               local __sj_n=$1 __sj_i __sj_kv
@@ -140,6 +145,8 @@ final class Scripts {
      * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
      * directory, 13 parent not found, 14 exists. Argv: SCRIPT name OP PATH [PATH2].
      */
+    static final String FILE_OPS_DOC_WRITE = "write PATH SIZE: reads exactly SIZE bytes of the shell's stdin into PATH";
+
     static final String FILE_OPS = """
             op=$1; p=$2; q=$3
             parent() { local d; d=$(dirname -- "$1"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12; }
@@ -154,6 +161,13 @@ final class Scripts {
                        find -H "$p" -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%f\\0' ;;
               stat)    [ -e "$p" ] || exit 10; [ -d "$p" ] && exit 11; exit 0 ;;
               concat)  shift 2; cat -- "$@" > "$p" && rm -f -- "$@" ;;
+              read)    [ -d "$p" ] && exit 11; [ -f "$p" ] || exit 18
+                       if [ -n "$q" ]; then s=$(stat -Lc %s -- "$p") || exit 18; [ "$s" -le "$q" ] || exit 19; fi
+                       exec cat -- "$p" ;;
+              write)   d=${p%/*}; d=${d:-/}; e=0
+                       if [ -d "$p" ]; then e=11; elif ! [ -e "$d" ]; then e=13; elif ! [ -d "$d" ]; then e=12; fi
+                       if [ $e != 0 ]; then head -c "$q" > /dev/null; exit $e; fi
+                       head -c "$q" | tee -- "$p" > /dev/null ;;
               *) exit 2 ;;
             esac
             """;

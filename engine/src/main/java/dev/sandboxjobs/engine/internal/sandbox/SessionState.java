@@ -180,6 +180,9 @@ final class SessionState {
     }
 
     private ShellSession shell() {
+        if (shell == null && Sandboxes.DEFAULT_SESSION.equals(id)) {
+            shell = sandbox.takePrebootedShell(env());
+        }
         if (shell == null || !shell.isAlive()) {
             closeShell();
             // Docker's Conflict/NotFound (container stopped or gone) propagate to SandboxRuntime.call, which recovers
@@ -197,10 +200,19 @@ final class SessionState {
     }
 
     void closeShell() {
+        closeShell(false);
+    }
+
+    /** Closes the shell; with {@code containerGoing} without killing its processes (the container's removal does). */
+    void closeShell(boolean containerGoing) {
         ShellSession s = shell;
         shell = null;
         if (s != null) {
-            s.close();
+            if (containerGoing) {
+                s.abandon();
+            } else {
+                s.close();
+            }
         }
     }
 }

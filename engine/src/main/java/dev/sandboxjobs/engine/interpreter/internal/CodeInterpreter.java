@@ -46,7 +46,8 @@ public final class CodeInterpreter implements AutoCloseable {
     private final ExecutorLauncher launcher;
     private final Clock clock;
     private final String installDir;
-    private final Set<CodeLanguage> prewarmed;
+    private final Set<CodeLanguage> prewarmed = ConcurrentHashMap.newKeySet();
+    private final boolean warmAfterUse;
     private final Supplier<Map<String, String>> sandboxEnv;
     private final Map<String, Entry> contexts = new ConcurrentHashMap<>();
     private final Map<CodeLanguage, CompletableFuture<ExecutorClient>> warm = new EnumMap<>(CodeLanguage.class);
@@ -73,11 +74,21 @@ public final class CodeInterpreter implements AutoCloseable {
      */
     public CodeInterpreter(ExecutorLauncher launcher, Clock clock, String installDir, Set<CodeLanguage> prewarmed,
             Supplier<Map<String, String>> sandboxEnv) {
+        this(launcher, clock, installDir, prewarmed, sandboxEnv, false);
+    }
+
+    /**
+     * @param warmAfterUse whether a language's first context (created cold when the language is not
+     *     pre-warmed) also starts keeping one executor of that language ready for the next context
+     */
+    public CodeInterpreter(ExecutorLauncher launcher, Clock clock, String installDir, Set<CodeLanguage> prewarmed,
+            Supplier<Map<String, String>> sandboxEnv, boolean warmAfterUse) {
+        this.warmAfterUse = warmAfterUse;
         this.sandboxEnv = Objects.requireNonNull(sandboxEnv, "sandboxEnv");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.installDir = installDir;
-        this.prewarmed = prewarmed.isEmpty() ? Set.of() : Set.copyOf(prewarmed);
+        this.prewarmed.addAll(prewarmed);
         this.prewarmed.forEach(this::refill);
     }
 
@@ -151,6 +162,9 @@ public final class CodeInterpreter implements AutoCloseable {
         ExecutorClient client = takeWarm(options.language(), options.timeout());
         if (client == null) {
             client = launchReady(options.language(), options.timeout());
+            if (warmAfterUse && prewarmed.add(options.language())) {
+                refill(options.language());
+            }
         }
         try {
             Map<String, String> env = new LinkedHashMap<>(sandboxEnv.get());
