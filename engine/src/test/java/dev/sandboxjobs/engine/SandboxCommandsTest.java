@@ -102,6 +102,21 @@ class SandboxCommandsTest {
     }
 
     @Test
+    void aTimeoutAlsoKillsWhatTheCommandLeftOrphanedButNotOtherSessionsWork() {
+        ExecutionSession other = sandbox.createSession(SessionOptions.builder().id("bystander").build());
+        other.exec("(sleep 304 &)");
+        ExecutionSession s = sandbox.createSession(SessionOptions.builder().id("orphans").build());
+        // the subshell exits at once: its sleep is re-parented to the container's init, outside the command's tree
+        assertThatThrownBy(() -> s.exec("(sleep 303 &); sleep 305",
+                ExecOptions.builder().timeout(Duration.ofMillis(500)).build()))
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.COMMAND_TIMEOUT));
+        assertThat(sandbox.exec("ps -eo args | grep -c '^sleep 30[35]' || true").stdout().trim()).isEqualTo("0");
+        assertThat(sandbox.exec("ps -eo args | grep -c '^sleep 304' || true").stdout().trim()).isEqualTo("1");
+        sandbox.deleteSession("orphans");
+        sandbox.deleteSession("bystander");
+    }
+
+    @Test
     void aTimeoutOfALoopInTheShellItselfRecreatesTheSession() {
         ExecutionSession s = sandbox.createSession(SessionOptions.builder().id("busy").build());
         s.exec("cd /tmp");

@@ -195,7 +195,7 @@ final class SessionState {
     void interruptCurrent() {
         ShellSession s = shell;
         if (s != null) {
-            s.killChildren(false);
+            s.interrupt();
         }
     }
 

@@ -252,6 +252,34 @@ final class ShellSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the running command for a consumer that went away: kills its tree, and when the command
+     * has not ended within the grace period (its child was forked only after the first kill looked,
+     * or the shell itself is busy), kills again and then the shell, which is recreated on next use.
+     */
+    void interrupt() {
+        Pending p = pending;
+        killChildren(false);
+        if (p == null) {
+            return;
+        }
+        try {
+            for (int round = 0; round < 2; round++) {
+                try {
+                    p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException stillBusy) {
+                    killChildren(round == 1);
+                }
+            }
+            dead = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the stream failed: the command is not running any more
+        }
+    }
+
     /** Whether killing a timed-out command failed, so that only a container restart can stop it. */
     boolean killFailed() {
         return killFailed;
