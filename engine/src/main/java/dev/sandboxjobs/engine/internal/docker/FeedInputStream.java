@@ -27,23 +27,6 @@ public final class FeedInputStream extends InputStream {
         }
     }
 
-    /**
-     * Feeds {@code data} after waiting until at most {@code limit} bytes are queued, so that a large
-     * upload is held in memory a few chunks at a time. False when closed meanwhile.
-     */
-    public boolean feedWhenRoom(byte[] data, long limit) throws InterruptedException {
-        synchronized (room) {
-            while (!closed && queuedBytes > limit) {
-                room.wait(100);
-            }
-        }
-        if (closed) {
-            return false;
-        }
-        feed(data);
-        return true;
-    }
-
     @Override
     public int read() {
         byte[] one = new byte[1];

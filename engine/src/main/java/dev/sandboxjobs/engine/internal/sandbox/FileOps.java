@@ -100,42 +100,11 @@ final class FileOps {
         if (name.isEmpty()) {
             throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
         }
-        // the engine's persistent shell: one round trip, the bytes on its already open stream
-        ExecOutput written = null;
-        if (size <= SMALL_STREAM) try {
-            written = sandbox.runInternalWithInput(List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "write", abs,
-                    Long.toString(size)), content, size);
-        } catch (IOException e) {
-            fileOp(List.of("delete", abs));
-            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
-                    + " failed: " + e.getMessage(), e);
-        }
-        if (written != null) {
-            if (written.exitCode() != 0) {
-                String err = written.stderrText();
-                if (err.contains("File name too long")) {
-                    throw new SandboxException(ErrorCode.INVALID_PATH, "A name in " + abs + " is longer than the file"
-                            + " system allows (255 bytes per name); shorten it.");
-                }
-                if (written.exitCode() == 1 && err.contains("Is a directory")) {
-                    throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; choose a file path.");
-                }
-                if (written.exitCode() == 1 && err.contains("Not a directory")) {
-                    throw new SandboxException(ErrorCode.NOT_A_DIRECTORY, "A parent of " + abs + " is a file, not a directory.");
-                }
-                if (written.exitCode() == 13) {
-                    throw new SandboxException(ErrorCode.PARENT_NOT_FOUND, "The directory " + PosixPaths.parent(abs)
-                            + " does not exist. Create it first with mkdir(path, true).");
-                }
-                check(written, abs);
-            }
-            checkNoMore(content, abs);
-            return;
-        }
         putArchive(abs, content, size);
+        checkNoMore(content, abs);
     }
 
-    /** A stream with more bytes than its declared size is refused, as the archive path did. */
+    /** A stream with more bytes than its declared size is refused. */
     private void checkNoMore(InputStream content, String abs) {
         if (content.getClass() == ByteArrayInputStream.class && ((ByteArrayInputStream) content).available() == 0) {
             return;
@@ -153,7 +122,7 @@ final class FileOps {
         }
     }
 
-    /** Writes through Docker's archive API (when the engine's shell cannot be used). */
+    /** Writes through Docker's archive API. */
     private void putArchive(String abs, InputStream content, long size) {
         String parent = PosixPaths.parent(abs);
         String name = PosixPaths.name(abs);
@@ -166,7 +135,12 @@ final class FileOps {
         CompletableFuture<Void> producer = null;
         if (size <= (1 << 20) && content instanceof ByteArrayInputStream) {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) size + 1024);
-            writeTar(buffer, name, content, size);
+            try {
+                writeTar(buffer, name, content, size);
+            } catch (UncheckedIOException e) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
+                        + " failed: " + e.getCause().getMessage(), e);
+            }
             tar = new ByteArrayInputStream(buffer.toByteArray());
         } else {
             PipedInputStream pipe = new PipedInputStream(1 << 16);

@@ -417,40 +417,6 @@ public final class SandboxRuntime {
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
     }
 
-    /**
-     * Runs an engine-internal program through the sandbox's own shell with {@code size} bytes of
-     * {@code content} on its stdin (see {@link ShellSession#callWithInput}); null when that shell
-     * cannot be used and nothing of {@code content} was read, so the caller can take another way.
-     *
-     * @throws java.io.IOException when reading {@code content} failed or it was short
-     */
-    dev.sandboxjobs.engine.internal.docker.ExecOutput runInternalWithInput(List<String> argv, java.io.InputStream content,
-            long size) throws java.io.IOException {
-        synchronized (internalLock) {
-            try {
-                if (internalShell == null || !internalShell.isAlive()) {
-                    if (internalShell != null) {
-                        internalShell.close();
-                    }
-                    internalShell = new ShellSession(containers, containerId, List.of(), "/");
-                }
-            } catch (ConflictException | NotFoundException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.debug("The engine's shell in sandbox {} cannot start", id, e);
-                return null;
-            }
-            try {
-                return internalShell.callWithInput(argv, content, size, java.time.Duration.ofMinutes(30));
-            } finally {
-                if (!internalShell.isAlive()) {
-                    internalShell.close();
-                    internalShell = null;
-                }
-            }
-        }
-    }
-
     private final Object oomLock = new Object();
     private String oomContainer;
     private long oomKillsSeen;

@@ -152,8 +152,6 @@ final class Scripts {
      * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
      * directory, 13 parent not found, 14 exists. Argv: SCRIPT name OP PATH [PATH2].
      */
-    static final String FILE_OPS_DOC_WRITE = "write PATH SIZE: reads exactly SIZE bytes of the shell's stdin into PATH";
-
     static final String FILE_OPS = """
             op=$1; p=$2; q=$3
             parent() { local d; d=$(dirname -- "$1"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12; }
@@ -171,10 +169,6 @@ final class Scripts {
               read)    [ -d "$p" ] && exit 11; [ -f "$p" ] || exit 18
                        if [ -n "$q" ]; then s=$(stat -Lc %s -- "$p") || exit 18; [ "$s" -le "$q" ] || exit 19; fi
                        exec cat -- "$p" ;;
-              write)   d=${p%/*}; d=${d:-/}; e=0
-                       if [ -d "$p" ]; then e=11; elif ! [ -e "$d" ]; then e=13; elif ! [ -d "$d" ]; then e=12; fi
-                       if [ $e != 0 ]; then head -c "$q" > /dev/null; exit $e; fi
-                       head -c "$q" | tee -- "$p" > /dev/null ;;
               *) exit 2 ;;
             esac
             """;

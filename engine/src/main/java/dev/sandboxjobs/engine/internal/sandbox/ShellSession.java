@@ -128,68 +128,6 @@ final class ShellSession implements AutoCloseable {
         return new dev.sandboxjobs.engine.internal.docker.ExecOutput(o.exitCode(), out.bytes(), err.bytes());
     }
 
-    /**
-     * Like {@link #call} but the program reads exactly {@code size} bytes of {@code content} from
-     * the shell's own stdin, sent right after the command (the shell reads its input unbuffered,
-     * so the bytes after them are commands again). The program must consume all {@code size}
-     * bytes whatever happens. When {@code content} fails or holds fewer bytes, the shell is killed
-     * (it would wait for the rest) and an {@link java.io.IOException} is thrown.
-     */
-    dev.sandboxjobs.engine.internal.docker.ExecOutput callWithInput(List<String> argv, java.io.InputStream content,
-            long size, Duration timeout) throws java.io.IOException {
-        if (dead) {
-            throw new IllegalStateException("session shell is dead");
-        }
-        String token = newToken();
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        wire.writeBytes(("__sj_argv " + argv.size() + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
-                .getBytes(StandardCharsets.UTF_8));
-        argv.forEach(a -> record(wire, a));
-        OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 1 << 16);
-        OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
-        Pending p = new Pending(token, out, err);
-        pending = p;
-        try {
-            stdin.feed(wire.toByteArray());
-            long left = size;
-            int chunk = (int) Math.min(1 << 20, Math.max(1, size));
-            try {
-                while (left > 0) {
-                    byte[] buf = content.readNBytes((int) Math.min(chunk, left));
-                    if (buf.length == 0) {
-                        throw new java.io.IOException("the stream ended after " + (size - left) + " of " + size + " bytes");
-                    }
-                    left -= buf.length;
-                    if (dead || !stdin.feedWhenRoom(buf, 8L << 20)) {
-                        throw new IllegalStateException("the engine's shell exited");
-                    }
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                killChildren(true);
-                dead = true;
-                throw e;
-            }
-            Outcome o = timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (o.shellExited()) {
-                throw new IllegalStateException("the engine's shell exited");
-            }
-            return new dev.sandboxjobs.engine.internal.docker.ExecOutput(o.exitCode(), out.bytes(), err.bytes());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killChildren(true);
-            dead = true;
-            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while writing a file", e);
-        } catch (TimeoutException e) {
-            killChildren(true);
-            dead = true;
-            throw new SandboxException(ErrorCode.COMMAND_TIMEOUT, "Writing a file did not finish within " + timeout, e);
-        } catch (ExecutionException e) {
-            throw DockerErrors.error("The session's stream failed", e.getCause());
-        } finally {
-            pending = null;
-        }
-    }
-
     /** Exports variables in the shell for the following commands. */
     void setEnv(Map<String, String> env) {
         String token = newToken();
