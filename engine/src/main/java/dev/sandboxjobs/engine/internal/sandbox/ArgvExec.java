@@ -139,7 +139,7 @@ final class ArgvExec {
                 String text = new String(pid.stdout(), StandardCharsets.UTF_8).strip();
                 if (pid.exitCode() == 0 && text.matches("[0-9]+")) {
                     sandbox.containers.exec(sandbox.containerId(), List.of("bash", "-c", Scripts.KILL_TREE, "sj-kill",
-                            text, "KILL", "1"), List.of(), null, 4096);
+                            text, "KILL", "1", "1"), List.of(), null, 4096);
                     sandbox.containers.exec(sandbox.containerId(), List.of("rm", "-f", "--", pidFile), List.of(), null, 64);
                     return;
                 }

@@ -67,13 +67,13 @@ final class Scripts {
 
     /**
      * Sends a signal to every descendant of a process ($1), found through /proc, and to the
-     * process itself when $3 is 1. When the process leads its own session (a shell started by a
-     * Docker exec does), the session's orphans are included too: processes whose parent died and
-     * that were re-parented to the container's init, such as what is left of a fork bomb.
-     * Argv: SCRIPT name PID SIGNAL SELF.
+     * process itself when $3 is 1. With $4 = 1 and a process that leads its own session (a shell
+     * started by a Docker exec does), the session's orphans are included too: processes whose
+     * parent died and that were re-parented to the container's init, such as what is left of a
+     * fork bomb. Argv: SCRIPT name PID SIGNAL SELF [ORPHANS].
      */
     static final String KILL_TREE = """
-            root=$1; sig=$2; self=$3
+            root=$1; sig=$2; self=$3; sweep=${4:-0}
             walk() { local c; for c in ${kids[$1]}; do list+=("$c"); walk "$c"; done; }
             for round in 1 2 3 4 5 6 7 8; do
               declare -A kids=()
@@ -83,7 +83,7 @@ final class Scripts {
                 p=${s%% *}; r=${s##*) }; r=${r#* }
                 a=($r); pp=${a[0]}; sess=${a[2]}
                 kids[$pp]+=" $p"
-                [ "$sess" = "$root" ] && [ "$p" != "$root" ] && [ "$pp" = 1 ] && orphans+=("$p")
+                [ "$sweep" = 1 ] && [ "$sess" = "$root" ] && [ "$p" != "$root" ] && [ "$pp" = 1 ] && orphans+=("$p")
               done
               list=("${orphans[@]}")
               walk "$root"

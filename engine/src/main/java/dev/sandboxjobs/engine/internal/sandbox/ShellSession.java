@@ -149,7 +149,7 @@ final class ShellSession implements AutoCloseable {
             try {
                 return timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                if (!killChildren(false)) {
+                if (!killCommand(false)) {
                     // no exec could start (a fork bomb at the process limit): the container must restart
                     killFailed = true;
                     dead = true;
@@ -158,7 +158,7 @@ final class ShellSession implements AutoCloseable {
                         p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (TimeoutException stillBusy) {
                         // the shell itself is busy (a loop in the shell): kill it; the session is recreated
-                        killChildren(true);
+                        killCommand(true);
                         dead = true;
                     }
                 }
@@ -182,13 +182,28 @@ final class ShellSession implements AutoCloseable {
      * returns whether that exec ran.
      */
     boolean killChildren(boolean self) {
+        return kill(self, false);
+    }
+
+    /**
+     * Kills what the running command started, including what it left orphaned in the shell's
+     * session (re-parented to init, such as a fork bomb's remnants), for a timeout or a consumer
+     * that went away; {@link #killChildren} (closing a session) leaves such detached processes alone.
+     */
+    boolean killCommand(boolean self) {
+        return kill(self, true);
+    }
+
+    private boolean kill(boolean self, boolean orphans) {
         try {
             return containers.exec(containerId, List.of("bash", "-c", Scripts.KILL_TREE, "sj-kill",
-                    Integer.toString(shellPid), "KILL", self ? "1" : "0"), List.of(), null, 4096).exitCode() == 0;
+                    Integer.toString(shellPid), "KILL", self ? "1" : "0", orphans ? "1" : "0"), List.of(), null, 4096)
+                    .exitCode() == 0;
         } catch (RuntimeException e) {
             return false;
         }
     }
+
 
     /**
      * Stops the running command for a consumer that went away: kills its tree, and when the command
@@ -197,7 +212,7 @@ final class ShellSession implements AutoCloseable {
      */
     void interrupt() {
         Pending p = pending;
-        killChildren(false);
+        killCommand(false);
         if (p == null) {
             return;
         }
@@ -207,7 +222,7 @@ final class ShellSession implements AutoCloseable {
                     p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                     return;
                 } catch (TimeoutException stillBusy) {
-                    killChildren(round == 1);
+                    killCommand(round == 1);
                 }
             }
             dead = true;
