@@ -119,6 +119,20 @@ class SandboxSessionsAndEnvironmentTest {
     }
 
     @Test
+    void aSecretHoldingANulCharacterIsATypedErrorThatDoesNotShowItsValue() {
+        Sandbox bad = engine.getSandbox("nul-secret", SandboxOptions.builder()
+                .secret("NUL_TOKEN", Secret.of("before\0echo injected")).build());
+        try {
+            assertThatThrownBy(() -> bad.exec("echo never"))
+                    .isInstanceOf(SandboxException.class)
+                    .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                    .satisfies(e -> assertThat(e.getMessage()).contains("NUL_TOKEN").doesNotContain("injected"));
+        } finally {
+            bad.destroy();
+        }
+    }
+
+    @Test
     void sessionsHaveTheirOwnDirectoryAndEnvironment() {
         sandbox.mkdir("/tmp/s1", true);
         ExecutionSession s = sandbox.createSession(SessionOptions.builder().id("own-dir").cwd("/tmp/s1").env("WHO", "s1").build());

@@ -55,10 +55,20 @@ public final class EngineCore implements AutoCloseable {
         this.previews = new EnginePreviews(config.preview(), new PreviewPortRepository(database.jdbi()));
         this.pool = config.warmPools().isEmpty() ? null
                 : new WarmPool(containers, engineId, config.image(), config.defaults(), config.warmPools());
-        this.registry = new SandboxRegistry(containers, new SandboxRepository(database.jdbi()), config.clock(),
-                engineId, config.image(), config.defaults(), executor,
-                new SandboxServices(previews, config.prewarmInterpreters(), pool, executor));
-        this.previews.attach(registry);
+        try {
+            this.registry = new SandboxRegistry(containers, new SandboxRepository(database.jdbi()), config.clock(),
+                    engineId, config.image(), config.defaults(), executor,
+                    new SandboxServices(previews, config.prewarmInterpreters(), pool, executor));
+            this.previews.attach(registry);
+        } catch (RuntimeException e) {
+            // the pool may already be starting containers: they must not outlive a failed start
+            if (pool != null) {
+                pool.close();
+            }
+            scheduler.shutdownNow();
+            executor.shutdownNow();
+            throw e;
+        }
     }
 
     public static EngineCore start(EngineConfig config) {

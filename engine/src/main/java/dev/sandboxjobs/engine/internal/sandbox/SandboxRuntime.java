@@ -226,13 +226,22 @@ public final class SandboxRuntime {
             return null;
         }
         Map<String, String> vars = new LinkedHashMap<>();
-        if (needsEnv) {
-            vars.putAll(interpreterEnv());
+        try {
+            if (needsEnv) {
+                vars.putAll(interpreterEnv());
+            }
+            vars.putAll(sessionEnv);
+        } catch (RuntimeException e) {
+            // a secret that cannot be revealed: the caller gets the error, the shell does not leak
+            shell.close();
+            throw e;
         }
-        vars.putAll(sessionEnv);
         if (!vars.isEmpty()) {
             try {
                 shell.setEnv(vars);
+            } catch (SandboxException e) {
+                shell.close();
+                throw e;
             } catch (RuntimeException e) {
                 shell.close();
                 return null;

@@ -130,6 +130,13 @@ final class ShellSession implements AutoCloseable {
 
     /** Exports variables in the shell for the following commands. */
     void setEnv(Map<String, String> env) {
+        env.forEach((k, v) -> {
+            // the records are NUL-separated: a NUL inside one would let the rest be read as commands
+            if (k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The variable or secret " + k.replace('\0', '?')
+                        + " holds a NUL character, which an environment variable cannot hold; remove it.");
+            }
+        });
         String token = newToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_setenv " + env.size() + "; __sj_post " + token + " $?\n").getBytes(StandardCharsets.UTF_8));
