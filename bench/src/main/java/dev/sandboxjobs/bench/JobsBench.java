@@ -114,6 +114,7 @@ final class JobsBench {
                         .andWorkerCount(8).andPollIntervalInSeconds(5))
                 .initialize();
         try {
+            awaitJobRunrReady(storage);
             long t0 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             for (int s = 0; s < 4; s++) {
@@ -170,6 +171,24 @@ final class JobsBench {
         } finally {
             JobRunr.destroy();
             storage.close();
+        }
+    }
+
+    /**
+     * Waits until the BackgroundJobServer may process jobs, as an application would start its server before its
+     * first request. JobRunr 7 processes nothing until its one-shot startup tasks have written the
+     * {@code database_version} metadata (BackgroundJobServer.isNotReadyToProcessJobs); enqueueing from 4 threads
+     * while those tasks run made their read-then-write transaction fail with SQLITE_BUSY_SNAPSHOT (busy_timeout
+     * does not apply to it), the executor swallowed the exception, and the server then never processed a job.
+     */
+    private static void awaitJobRunrReady(StorageProvider storage) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (JobRunr.getBackgroundJobServer().isNotReadyToProcessJobs()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("JobRunr's BackgroundJobServer was not ready to process jobs after 60 s"
+                        + " (database_version metadata: " + storage.getMetadata("database_version", "cluster") + ")");
+            }
+            Thread.sleep(20);
         }
     }
 
