@@ -140,18 +140,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
      * @throws SandboxException {@code DATABASE_UNAVAILABLE} if the file cannot be opened
      */
     public static JobEngine openSqliteClient(Path file, Clock clock, ObjectMapper mapper, JobsOptions options) {
-        Database db;
-        try {
-            db = Database.openSqlite(file);
-        } catch (StorageException e) {
-            throw new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, e.getMessage(), e);
-        }
-        try {
-            return new JobEngine(db, true, true, clock, mapper, options, null);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+        return openSqlite(file, true, clock, mapper, options, null);
     }
 
     private JobEngine(Database db, boolean ownsDatabase, boolean client, Clock clock, ObjectMapper mapper,
@@ -191,6 +180,11 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
      */
     public static JobEngine openSqlite(Path file, Clock clock, ObjectMapper mapper, JobsOptions options,
                                        SandboxProvider sandboxes) {
+        return openSqlite(file, false, clock, mapper, options, sandboxes);
+    }
+
+    private static JobEngine openSqlite(Path file, boolean client, Clock clock, ObjectMapper mapper,
+                                        JobsOptions options, SandboxProvider sandboxes) {
         Database db;
         try {
             db = Database.openSqlite(file);
@@ -198,7 +192,7 @@ public final class JobEngine implements Jobs, QuartzScheduling.Callbacks {
             throw new SandboxException(ErrorCode.DATABASE_UNAVAILABLE, e.getMessage(), e);
         }
         try {
-            return new JobEngine(db, true, false, clock, mapper, options, sandboxes);
+            return new JobEngine(db, true, client, clock, mapper, options, sandboxes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
