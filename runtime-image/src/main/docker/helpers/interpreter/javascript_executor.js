@@ -8,6 +8,10 @@
 // inherited stdio, say) lands on stderr instead of breaking the framing. Without fd 3 it falls
 // back to fd 1 (handy by hand). console.* and process.stdout/stderr.write inside the context
 // become stdout/stderr events.
+//
+// With --typescript it runs TypeScript: each cell goes through the TypeScript compiler's
+// transpileModule (bundled in the image under ../lib/typescript; types are removed, not
+// checked) and the JavaScript it gives runs as above. Syntax errors come back as SyntaxError.
 
 const fs = require('fs');
 const util = require('util');
@@ -16,6 +20,34 @@ const path = require('path');
 const { createRequire } = require('module');
 
 const PROTOCOL_VERSION = 1;
+const TYPESCRIPT = process.argv.includes('--typescript');
+// Loaded before `ready` so that the first cell does not wait for the compiler (about half a second).
+const ts = TYPESCRIPT ? require(path.join(__dirname, '..', 'lib', 'typescript', 'typescript.js')) : null;
+const TS_OPTIONS = ts && {
+  target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
+  isolatedModules: true, sourceMap: false, removeComments: false,
+};
+
+// TypeScript to JavaScript; throws a SyntaxError naming line and column for what does not parse.
+function transpile(code, count) {
+  if (!ts) return code;
+  const out = ts.transpileModule(code, { compilerOptions: TS_OPTIONS, reportDiagnostics: true, fileName: `cell-${count}.ts` });
+  const problems = (out.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (problems.length > 0) {
+    const lines = problems.map((d) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (d.file && d.start !== undefined) {
+        const pos = d.file.getLineAndCharacterOfPosition(d.start);
+        return `cell-${count}.ts:${pos.line + 1}:${pos.character + 1} - TS${d.code}: ${text}`;
+      }
+      return `TS${d.code}: ${text}`;
+    });
+    const error = new SyntaxError(lines[0].replace(/^[^ ]+ - /, ''));
+    error.stack = ['SyntaxError: ' + error.message, ...lines.map((line) => '    at ' + line)].join('\n');
+    throw error;
+  }
+  return out.outputText;
+}
 const protoFd = (() => {
   try {
     fs.fstatSync(3);
@@ -147,7 +179,8 @@ async function execute(request) {
   const count = executionCount;
   let timedOut = false;
   try {
-    const script = new vm.Script(String(request.code || ''), { filename: `cell-${count}.js` });
+    const source = transpile(String(request.code || ''), count);
+    const script = new vm.Script(source, { filename: ts ? `cell-${count}.ts.js` : `cell-${count}.js` });
     let value = script.runInContext(context, { timeout, breakOnSigint: true, displayErrors: false });
     if (value && typeof value.then === 'function') {
       let timer;
@@ -250,4 +283,5 @@ process.on('SIGINT', () => {
   if (pendingInterrupt) pendingInterrupt(Object.assign(new Error('interrupted'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' }));
 });
 
-emit({ type: 'ready', language: 'javascript', protocol: PROTOCOL_VERSION, pid: process.pid, version: process.version });
+emit({ type: 'ready', language: ts ? 'typescript' : 'javascript', protocol: PROTOCOL_VERSION, pid: process.pid,
+  version: ts ? `${process.version} typescript ${ts.version}` : process.version });

@@ -27,11 +27,11 @@ import java.util.TreeSet;
  * <p>{@code --render} only regenerates the markdown from the last {@code latest.json}.
  *
  * <p>Areas: cold, warm, exec, streaming, files, interpreter, jobs, sandboxed, recovery, memory,
- * pipeline. An area that fails is recorded as "not measured" with its error; the others go on.
+ * pipeline, pipeline-peer, dashboard, cluster, network. An area that fails is recorded as "not measured" with its error; the others go on.
  */
 public final class Main {
     static final List<String> AREAS = List.of("cold", "warm", "exec", "streaming", "files", "interpreter", "jobs",
-            "sandboxed", "recovery", "memory", "pipeline");
+            "sandboxed", "recovery", "memory", "pipeline", "pipeline-peer", "dashboard", "cluster", "network");
 
     /** Command-line settings. */
     static final class Config {
@@ -40,6 +40,8 @@ public final class Main {
         int iterations;
         Path results = Path.of("bench", "results");
         Path markdown;
+        /** With {@code --only}: replace only those areas in the last latest.json, keep the others. */
+        boolean merge;
     }
 
     private Main() {}
@@ -58,10 +60,13 @@ public final class Main {
                         + "Areas: " + String.join(",", AREAS) + "\n"
                         + "--quick: under 5 minutes; --only: some areas (results still go to bench/results/latest.json"
                         + " and BENCHMARKS.md: use --results=DIR --markdown=FILE elsewhere while iterating);"
+                        + " --merge (with --only): replace only those areas in the last latest.json, keeping the others' figures;"
                         + " --render: BENCHMARKS.md again from latest.json and bench/analysis.md.");
                 return true;
             } else if (a.equals("--render")) {
                 render = true;
+            } else if (a.equals("--merge")) {
+                cfg.merge = true;
             } else if (a.equals("--quick")) {
                 cfg.quick = true;
             } else if (a.startsWith("--only=")) {
@@ -88,7 +93,7 @@ public final class Main {
         List<Metric> out = new ArrayList<>();
         Path tmp = Files.createTempDirectory("sandbox-jobs-bench");
         boolean ok = true;
-        boolean needsImage = cfg.only.stream().anyMatch(a -> !a.equals("jobs"));
+        boolean needsImage = cfg.only.stream().anyMatch(a -> !a.equals("jobs") && !a.equals("dashboard") && !a.equals("cluster"));
         String image = needsImage ? RuntimeImageForTests.image() : null;
         SandboxBench sb = null;
         try {
@@ -117,6 +122,10 @@ public final class Main {
                             sb.streamMemory();
                         }
                         case "pipeline" -> PipelineBench.run(tmp, out);
+                        case "pipeline-peer" -> PipelinePeerBench.run(tmp, out);
+                        case "dashboard" -> new DashboardBench(cfg, tmp, out).run();
+                        case "cluster" -> new ClusterBench(cfg, tmp, out).run();
+                        case "network" -> NetworkBench.run(cfg, image, tmp, out);
                         default -> throw new IllegalStateException(area);
                     }
                 } catch (Throwable e) {
@@ -139,14 +148,44 @@ public final class Main {
         doc.put("metrics", out);
         Files.createDirectories(cfg.results);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(cfg.results.resolve("latest.json").toFile(), doc);
+        Path latest = cfg.results.resolve("latest.json");
+        List<Metric> rendered = out;
+        if (cfg.merge && Files.exists(latest)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = json.readValue(latest.toFile(), Map.class);
+            List<Metric> merged = merge(Arrays.asList(json.convertValue(last.get("metrics"), Metric[].class)), out, cfg.only);
+            Map<String, Object> update = new LinkedHashMap<>(doc);
+            update.remove("metrics");
+            update.put("areas", List.copyOf(cfg.only));
+            @SuppressWarnings("unchecked")
+            List<Object> updates = new ArrayList<>((List<Object>) last.getOrDefault("remeasured", List.of()));
+            updates.add(update);
+            last.put("remeasured", updates);
+            last.put("metrics", merged);
+            doc = last;
+            rendered = merged;
+        }
+        json.writeValue(latest.toFile(), doc);
         for (Metric m : out) {
             System.out.println(Report.line(m));
         }
         if (cfg.markdown != null) {
-            Report.write(cfg.markdown, doc, out, cfg);
+            Report.write(cfg.markdown, doc, rendered, cfg);
         }
         return ok;
+    }
+
+    /**
+     * The last run's figures with the areas just measured replaced: a figure of the last run goes
+     * when this run measured its area (by the area's title, or by its key for an area that failed).
+     */
+    static List<Metric> merge(List<Metric> last, List<Metric> now, Set<String> keys) {
+        Set<String> measured = new java.util.HashSet<>(keys);
+        now.forEach(m -> measured.add(m.area()));
+        List<Metric> merged = new ArrayList<>();
+        last.stream().filter(m -> !measured.contains(m.area())).forEach(merged::add);
+        merged.addAll(now);
+        return merged;
     }
 
     static String describe(Throwable e) {

@@ -1,9 +1,11 @@
 package dev.sandboxjobs.bench;
 
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
 import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.RunRequest;
 import dev.sandboxjobs.engine.workflow.RunState;
 import dev.sandboxjobs.engine.workflow.SandboxSpec;
@@ -16,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,8 +48,12 @@ final class RecoveryBench {
     }
 
     static SandboxEngine engine(Path dataDir, String image) {
-        return SandboxEngine.builder().image(image).dataDirectory(dataDir)
-                .jobsOptions(JobsOptions.defaults().withMaxConcurrentRuns(RUNS)).build();
+        return SandboxEngine.builder().image(image).dataDirectory(dataDir).build();
+    }
+
+    static JobEngine jobs(SandboxEngine engine) {
+        return JobEngine.builder().sandboxEngine(engine).options(JobsOptions.defaults().withMaxConcurrentRuns(RUNS))
+                .build();
     }
 
     /** The child: args data directory, work directory, image. */
@@ -57,7 +62,7 @@ final class RecoveryBench {
         Path work = Path.of(args[1]);
         SandboxEngine engine = engine(dataDir, args[2]);
         Files.writeString(work.resolve("engine-id"), engine.engineId());
-        Jobs jobs = engine.jobs();
+        JobsWorker jobs = jobs(engine).worker();
         jobs.register(workflow(work, args[2]));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
@@ -109,13 +114,13 @@ final class RecoveryBench {
             child.waitFor(30, TimeUnit.SECONDS);
         }
         Files.delete(work.resolve("hang"));
-        orphan = Cli.run("docker", "run", "-d", "--label", SandboxEngine.ENGINE_LABEL + "=" + engineId, "--label",
-                SandboxEngine.SANDBOX_LABEL + "=ghost-of-a-crash", "--label", SandboxBench.LABEL + "=1",
+        orphan = Cli.run("docker", "run", "-d", "--label", Labels.ENGINE + "=" + engineId, "--label",
+                Labels.SANDBOX + "=ghost-of-a-crash", "--label", SandboxBench.LABEL + "=1",
                 "--entrypoint", "sleep", image, "infinity");
         long t0 = System.nanoTime();
         long t1;
-        try (SandboxEngine engine = engine(dataDir, image)) {
-            Jobs jobs = engine.jobs();
+        try (SandboxEngine engine = engine(dataDir, image); JobEngine jobEngine = jobs(engine)) {
+            JobsWorker jobs = jobEngine.worker();
             jobs.register(workflow(work, image));
             jobs.start();
             while (true) {
@@ -136,7 +141,7 @@ final class RecoveryBench {
                 }
             }
         } finally {
-            for (String c : Cli.run("docker", "ps", "-aq", "--filter", "label=" + SandboxEngine.ENGINE_LABEL + "=" + engineId)
+            for (String c : Cli.run("docker", "ps", "-aq", "--filter", "label=" + Labels.ENGINE + "=" + engineId)
                     .split("\\s+")) {
                 if (!c.isBlank()) {
                     Cli.run("docker", "rm", "-f", c);

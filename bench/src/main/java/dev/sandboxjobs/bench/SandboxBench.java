@@ -14,22 +14,16 @@ import dev.sandboxjobs.engine.interpreter.CodeLanguage;
 import dev.sandboxjobs.engine.interpreter.CreateContextOptions;
 import dev.sandboxjobs.engine.interpreter.Execution;
 import dev.sandboxjobs.engine.interpreter.RunCodeOptions;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.PullPolicy;
 import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
 /** Sandbox areas: cold/warm start, exec, streaming, files, code interpreter, memory. */
 final class SandboxBench {
@@ -71,24 +65,24 @@ final class SandboxBench {
         }
     }
 
-    private Sandbox newSandbox() {
+    Sandbox newSandbox() {
         Sandbox sb = engine.getSandbox("bench-" + ProcessHandle.current().pid() + "-" + (seq++), options);
         check(sb.exec("true"));
         return sb;
     }
 
-    private static void check(ExecResult r) {
+    static void check(ExecResult r) {
         if (!r.success()) {
             throw new IllegalStateException("exec failed: " + r.exitCode() + " " + r.stderr());
         }
     }
 
-    private String cliContainer() {
+    String cliContainer() {
         return Cli.run("docker", "run", "-d", "--label", LABEL + "=1", "--entrypoint", "sleep", image, "infinity");
     }
 
     @SuppressWarnings("resource")
-    private GenericContainer<?> tcContainer() {
+    GenericContainer<?> tcContainer() {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withImagePullPolicy(PullPolicy.defaultPolicy())
                 .withLabel(LABEL, "1")
@@ -320,123 +314,12 @@ final class SandboxBench {
         }
     }
 
-    // ---------------------------------------------------------------- 5. files
 
     void files() throws Exception {
-        Sandbox sb = newSandbox();
-        String id = cliContainer();
-        GenericContainer<?> c = null;
-        String tcError = null;
-        try {
-            c = tcContainer();
-        } catch (Throwable e) {
-            tcError = Main.describe(e);
-        }
-        String area = "5. files";
-        try {
-            int[] sizes = {1, 10, 100};
-            for (int mib : sizes) {
-                Path host = tmp.resolve("data-" + mib + ".bin");
-                writeRandom(host, mib * MIB);
-                Path back = tmp.resolve("back-" + mib + ".bin");
-                int n = mib == 100 ? (cfg.quick ? 2 : 5) : (cfg.quick ? 10 : 30);
-                int warm = mib == 100 ? 0 : 2;
-                String ourPath = "/workspace/bench-" + mib + ".bin";
-                String peerPath = "/tmp/bench-" + mib + ".bin";
-                boolean readOnly = mib == 1;
-                long size = mib * MIB;
-                List<Double> ours;
-                List<Double> cli;
-                List<Double> tc = null;
-                if (readOnly) {
-                    sb.writeFile(ourPath, Files.newInputStream(host), size);
-                    Cli.run("docker", "cp", host.toString(), id + ":" + peerPath);
-                    ours = time(n, warm, () -> expect(sb.readFileBytes(ourPath).length, size));
-                    cli = time(n, warm, () -> {
-                        Cli.run("docker", "cp", id + ":" + peerPath, back.toString());
-                        expect(Files.size(back), size);
-                    });
-                    if (c != null) {
-                        GenericContainer<?> tcc = c;
-                        tcc.copyFileToContainer(MountableFile.forHostPath(host), peerPath);
-                        tc = time(n, warm, () -> expect(tcc.copyFileFromContainer(peerPath, SandboxBench::drain), size));
-                    }
-                } else {
-                    ours = time(n, warm, () -> {
-                        try (InputStream in = Files.newInputStream(host)) {
-                            sb.writeFile(ourPath, in, size);
-                        }
-                        try (InputStream in = sb.readFileStream(ourPath)) {
-                            expect(drain(in), size);
-                        }
-                    });
-                    cli = time(n, warm, () -> {
-                        Cli.run("docker", "cp", host.toString(), id + ":" + peerPath);
-                        Cli.run("docker", "cp", id + ":" + peerPath, back.toString());
-                        expect(Files.size(back), size);
-                    });
-                    if (c != null) {
-                        GenericContainer<?> tcc = c;
-                        tc = time(n, warm, () -> {
-                            tcc.copyFileToContainer(MountableFile.forHostPath(host), peerPath);
-                            expect(tcc.copyFileFromContainer(peerPath, SandboxBench::drain), size);
-                        });
-                    }
-                }
-                Stats o = new Stats(ours);
-                Stats s = new Stats(cli);
-                String what = (readOnly ? "1 MiB read" : mib + " MiB write + read") + " p50 (n=" + n + ")";
-                Metric m = Metric.of(area, what, o.p(0.5), "ms").vs("docker cp CLI", s.p(0.5), false);
-                if (mib == 1) {
-                    m = m.target("< 30 ms", o.p(0.5) < 30);
-                } else if (mib == 10) {
-                    m = m.target("< 300 ms", o.p(0.5) < 300);
-                }
-                out.add(m);
-                if (tc != null) {
-                    out.add(Metric.of(area, what, o.p(0.5), "ms").vs("Testcontainers copyFileTo/FromContainer",
-                            new Stats(tc).p(0.5), false));
-                }
-                Files.deleteIfExists(host);
-                Files.deleteIfExists(back);
-                sb.deleteFile(ourPath);
-            }
-            if (c == null) {
-                out.add(Metric.notMeasured(area, "Testcontainers copy", tcError));
-            }
-        } finally {
-            if (c != null) {
-                c.stop();
-            }
-            Cli.run("docker", "rm", "-f", id);
-            sb.destroy();
-            sb.close();
-        }
-    }
-
-    private static long drain(InputStream in) throws IOException {
-        return in.transferTo(OutputStream.nullOutputStream());
-    }
-
-    private static void expect(long got, long want) {
-        if (got != want) {
-            throw new IllegalStateException("got " + got + " bytes, expected " + want);
-        }
-    }
-
-    private static void writeRandom(Path file, long size) throws IOException {
-        Random r = new Random(42);
-        byte[] buf = new byte[(int) MIB];
-        try (OutputStream o = Files.newOutputStream(file)) {
-            for (long w = 0; w < size; w += buf.length) {
-                r.nextBytes(buf);
-                o.write(buf);
-            }
-        }
+        new FilesBench(this, cfg, tmp, out).run();
     }
 
     // ---------------------------------------------------------------- 6. interpreter
-
     void interpreter() throws Exception {
         int contexts = cfg.quick ? 3 : 10;
         int n = cfg.quick ? 30 : 200;

@@ -2,12 +2,13 @@ package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.setup.RuntimeImage;
 import dev.sandboxjobs.engine.setup.SetupReport;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,8 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "demo");
         PipelineRunner.Outcome outcome;
         try {
-            TestingPipelineParameters parameters = PipelineRunner.validate(
-                    TestingPipelineParameters.builder(repo.toString()).build());
+            PipelineRequest parameters = PipelineRunner.validate(PipelineRequest.builder(repo.toString()));
             outcome = PipelineRunner.run(options, new TestingPipelineWorkflow.Images(setup.image(),
                     RuntimeImage.fullDefaultReference()), parameters, reports, stdout, System.console() != null);
         } finally {
@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Removes the temporary copy of the sample; the reports stay. */
     private static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // a leftover temporary directory is harmless
         }

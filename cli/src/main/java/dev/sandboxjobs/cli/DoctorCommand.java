@@ -19,7 +19,13 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        DoctorReport report = options.builder(out).build().doctor();
+        SetupProgress progress = options.progress(out);
+        DoctorReport report;
+        try {
+            report = options.builder(progress).build().doctor();
+        } finally {
+            progress.close();
+        }
         out.print(report.render());
         out.flush();
         return report.healthy() ? Main.OK : Main.INFRASTRUCTURE;

@@ -1,16 +1,19 @@
 package dev.sandboxjobs.cli;
 
-import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.SandboxJobsException;
 import dev.sandboxjobs.engine.setup.RuntimeImage;
+import dev.sandboxjobs.engine.workflow.JobErrorCode;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code sandbox-jobs} command line. Exit codes: 0 success, 1 failing tests ({@code demo},
@@ -22,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Durable jobs in disposable Docker sandboxes.",
         subcommands = {SetupCommand.class, DoctorCommand.class, DemoCommand.class, TestCommand.class,
                 SubmitCommand.class, RunsCommand.class, ScheduleCommand.class, SandboxesCommand.class,
-                WorkerCommand.class, CommandLine.HelpCommand.class})
+                WorkerCommand.class, DashboardCommand.class, SurveyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -62,8 +65,8 @@ public final class Main implements Runnable {
         });
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
             PrintWriter errors = cl.getErr();
-            if (e instanceof SandboxException sandbox) {
-                errors.println("error [" + sandbox.code() + "]: " + e.getMessage());
+            if (e instanceof SandboxJobsException typed) {
+                errors.println("error [" + typed.code() + "]: " + CliMessages.translate(e.getMessage()));
             } else if (e instanceof IllegalArgumentException) {
                 errors.println("error: " + e.getMessage());
             } else {
@@ -71,12 +74,12 @@ public final class Main implements Runnable {
             }
             if (main.verbose) {
                 e.printStackTrace(errors);
-            } else if (!(e instanceof SandboxException) && !(e instanceof IllegalArgumentException)) {
+            } else if (!(e instanceof SandboxJobsException) && !(e instanceof IllegalArgumentException)) {
                 errors.println("(run again with --verbose for the stack trace)");
             }
             errors.flush();
             return e instanceof IllegalArgumentException
-                    || e instanceof SandboxException s && USER_ERRORS.contains(s.code()) ? USAGE : INFRASTRUCTURE;
+                    || e instanceof SandboxJobsException s && USER_ERRORS.contains(s.code()) ? USAGE : INFRASTRUCTURE;
         });
         int code = commandLine.execute(args);
         out.flush();
@@ -85,17 +88,16 @@ public final class Main implements Runnable {
     }
 
     /** Errors that name something the user gave wrong: exit 2, like bad usage. */
-    static final java.util.Set<dev.sandboxjobs.engine.ErrorCode> USER_ERRORS = java.util.EnumSet.of(
-            dev.sandboxjobs.engine.ErrorCode.RUN_NOT_FOUND, dev.sandboxjobs.engine.ErrorCode.SCHEDULE_NOT_FOUND,
-            dev.sandboxjobs.engine.ErrorCode.SCHEDULE_EXISTS, dev.sandboxjobs.engine.ErrorCode.UNKNOWN_WORKFLOW,
-            dev.sandboxjobs.engine.ErrorCode.INVALID_PARAMETERS, dev.sandboxjobs.engine.ErrorCode.INVALID_CRON,
-            dev.sandboxjobs.engine.ErrorCode.INVALID_ARGUMENT, dev.sandboxjobs.engine.ErrorCode.ARTIFACT_NOT_FOUND,
-            dev.sandboxjobs.engine.ErrorCode.SANDBOX_NOT_FOUND);
+    static final Set<Enum<?>> USER_ERRORS = Set.of(
+            JobErrorCode.RUN_NOT_FOUND, JobErrorCode.SCHEDULE_NOT_FOUND, JobErrorCode.SCHEDULE_EXISTS,
+            JobErrorCode.UNKNOWN_WORKFLOW, JobErrorCode.INVALID_PARAMETERS, JobErrorCode.INVALID_CRON,
+            JobErrorCode.INVALID_ARGUMENT, JobErrorCode.ARTIFACT_NOT_FOUND,
+            ErrorCode.INVALID_ARGUMENT, ErrorCode.SANDBOX_NOT_FOUND);
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: setup, doctor, demo, test, submit, runs, schedule, sandboxes or worker");
+                "Missing command: setup, doctor, demo, test, submit, runs, schedule, sandboxes, worker or dashboard");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

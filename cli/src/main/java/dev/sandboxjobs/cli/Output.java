@@ -98,6 +98,26 @@ final class Output {
         }
     }
 
+    /** "512m", "2g", "1.5g", "64k" or a number of bytes (powers of 1024). */
+    static long parseSize(String option, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
+        long unit = 1;
+        if (!t.isEmpty() && "kmgt".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("kmgt".indexOf(t.charAt(t.length() - 1)) + 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double n = Double.parseDouble(t);
+            if (n <= 0 || Double.isNaN(n) || Double.isInfinite(n)) {
+                throw new NumberFormatException();
+            }
+            return (long) (n * unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a size such as 512m, 2g or 1073741824 (bytes), got \""
+                    + text + "\"");
+        }
+    }
+
     /** The one-line summary of a finished (or unfinished) run. */
     static String runLine(Run run) {
         StringBuilder s = new StringBuilder(run.id()).append(' ').append(run.state());

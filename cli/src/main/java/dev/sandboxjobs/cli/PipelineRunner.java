@@ -2,38 +2,45 @@ package dev.sandboxjobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.setup.SetupReport;
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
+import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunEvent;
 import dev.sandboxjobs.engine.workflow.RunListener;
 import dev.sandboxjobs.engine.workflow.RunState;
 import dev.sandboxjobs.engine.workflow.StepRun;
 import dev.sandboxjobs.jobs.BuiltInWorkflows;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
-import dev.sandboxjobs.jobs.report.Reports;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import dev.sandboxjobs.engine.setup.SetupReport;
 import dev.sandboxjobs.jobs.pipeline.ArtifactSink;
+import dev.sandboxjobs.jobs.pipeline.PipelineImages;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
+import dev.sandboxjobs.jobs.pipeline.TestingPipeline;
+import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import dev.sandboxjobs.jobs.report.PipelineResult;
+import dev.sandboxjobs.jobs.report.Reports;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
+import dev.sandboxjobs.jobs.toolchain.ImageChoice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** What {@code demo} and {@code test} share: setup, the job engine, one run of the testing-pipeline workflow, a summary. */
@@ -46,13 +53,36 @@ final class PipelineRunner {
     private PipelineRunner() {}
 
     /** Ensures the image (and the full one when asked) and returns setup's report. */
-    static SetupReport setup(SetupOptions options, boolean full, PrintWriter progress) {
-        return options.builder(progress).full(full).build().run();
+    static SetupReport setup(SetupOptions options, boolean full, PrintWriter out) {
+        SetupProgress progress = options.progress(out);
+        try {
+            return options.builder(progress).full(full).build().run();
+        } finally {
+            progress.close();
+        }
+    }
+
+    /**
+     * The image variant the project needs ({@link PipelineImages#choose}): a local directory is read here,
+     * a remote repository is cloned once in a short-lived sandbox of {@code runtimeImage}.
+     */
+    static ImageChoice chooseImage(SetupOptions options, String runtimeImage, PipelineRequest parameters) {
+        if (PipelineImages.decidesOnHost(parameters)) {
+            return PipelineImages.choose(null, parameters, runtimeImage);
+        }
+        SandboxEngine.Builder builder = SandboxEngine.builder().image(runtimeImage)
+                .dataDirectory(options.database.dataDirectory()).databaseLocation(options.database.location());
+        if (options.dockerHost != null) {
+            builder.dockerHost(options.dockerHost);
+        }
+        try (SandboxEngine engine = builder.build()) {
+            return PipelineImages.choose(engine, parameters, runtimeImage);
+        }
     }
 
     /** Where reports go when no directory is given: {@code <data dir>/reports/<time>-<name>}. */
     static Path defaultReportsDirectory(SetupOptions options, String name) {
-        Path data = options.dataDir != null ? options.dataDir : SandboxEngine.defaultDataDirectory(System.getenv());
+        Path data = options.database.dataDirectory();
         String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(ZonedDateTime.now(ZoneOffset.UTC));
         return data.toAbsolutePath().normalize().resolve("reports").resolve(time + "-" + name);
     }
@@ -62,18 +92,20 @@ final class PipelineRunner {
     }
 
     /**
-     * Turns the parameters into JSON and checks them as the workflow will at submission, so that a
-     * mistake is a usage error (exit 2) found before setup.
+     * Builds the request and checks it as the workflow will at submission ({@link TestingPipeline.Builder}),
+     * so that a mistake is a usage error (exit 2) found before setup.
      */
-    static TestingPipelineParameters validate(TestingPipelineParameters parameters) {
-        List<String> problems = TestingPipelineWorkflow.validate(JSON.valueToTree(parameters));
-        if (!problems.isEmpty()) {
-            String message = String.join("; ", problems);
+    static PipelineRequest validate(PipelineRequest.Builder parameters) {
+        try {
+            PipelineRequest request = parameters.build();
+            TestingPipelineWorkflow.request(request); // refuses a token value (credentials in the URL)
+            return TestingPipeline.builder(request).buildUnchecked().request();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
             throw new IllegalArgumentException(message.contains("\"tokenSecret\"")
                     ? message + " (on the command line: --token-secret NAME, an environment variable holding the token)"
-                    : message);
+                    : message, e);
         }
-        return parameters;
     }
 
     /**
@@ -84,17 +116,19 @@ final class PipelineRunner {
      *
      * @throws SandboxException when the run ended without a pipeline result (an infrastructure fault)
      */
-    static Outcome run(SetupOptions options, TestingPipelineWorkflow.Images images, TestingPipelineParameters parameters,
+    static Outcome run(SetupOptions options, TestingPipelineWorkflow.Images images, PipelineRequest parameters,
             Path reports, PrintWriter progress, boolean interactive) {
-        SandboxEngine.Builder builder = SandboxEngine.builder().image(images.runtime());
-        if (options.dataDir != null) {
-            builder.dataDirectory(options.dataDir);
-        }
+        SandboxEngine.Builder builder = SandboxEngine.builder().image(images.runtime())
+                .dataDirectory(options.database.dataDirectory())
+                .databaseLocation(options.database.location());
         if (options.dockerHost != null) {
             builder.dockerHost(options.dockerHost);
         }
-        try (SandboxEngine engine = builder.build()) {
-            Jobs jobs = engine.jobs();
+        // a one-shot engine: it runs the run it submits and nothing else, so several `test` or
+        // `demo` commands (and workers) share the database without taking each other's runs
+        try (SandboxEngine engine = builder.build(); JobEngine jobEngine = JobEngine.builder().sandboxEngine(engine)
+                     .options(JobsOptions.defaults().withPinnedSubmissions(true)).build()) {
+            JobsWorker jobs = jobEngine.worker();
             BuiltInWorkflows.registerAll(jobs, images);
             BlockingQueue<RunEvent> events = new LinkedBlockingQueue<>();
             RunListener listener = new RunListener() {
@@ -143,7 +177,7 @@ final class PipelineRunner {
     }
 
     /** Prints each step's start and end until the run is over; returns the finished run. */
-    static Run follow(Jobs jobs, String runId, BlockingQueue<RunEvent> events, PrintWriter out, boolean interactive)
+    static Run follow(JobsClient jobs, String runId, BlockingQueue<RunEvent> events, PrintWriter out, boolean interactive)
             throws InterruptedException {
         Map<String, RunState> shown = new HashMap<>();
         Progress progress = new Progress(out, interactive);
@@ -230,7 +264,7 @@ final class PipelineRunner {
      */
     private static void awaitSandboxDestroyed(SandboxEngine engine, String runId) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (engine.listSandboxes().stream().anyMatch(s -> runId.equals(s.labels().get(SandboxEngine.RUN_LABEL)))) {
+        while (engine.listSandboxes().stream().anyMatch(s -> runId.equals(s.labels().get(Labels.RUN)))) {
             if (System.nanoTime() > deadline) {
                 return;   // the reaper of the next engine on this database destroys it
             }
@@ -256,16 +290,36 @@ final class PipelineRunner {
     static String summary(Outcome outcome) {
         PipelineResult r = outcome.result();
         StringBuilder out = new StringBuilder();
-        String status = r.success() ? "PASSED" : r.failure().isEmpty() ? "FAILED" : "FAILED (" + r.failure() + ")";
-        line(out, "Result", status);
+        line(out, "Result", r.headline());
         line(out, "Project", r.projectType() + (r.tool().isEmpty() ? "" : " (" + r.tool() + ")"));
+        if (!r.runner().isEmpty()) {
+            line(out, "Runner", r.runner() + (r.tests().printed() == null ? "" : " (printed: " + r.tests().printed().line() + ")"));
+        }
         line(out, "Repository", r.repository() + (r.branch().isEmpty() ? "" : " @ " + r.branch()));
         line(out, "Commit", r.commit().isEmpty() ? "(not a git repository)" : r.commit());
-        line(out, "Tests", r.tests().passed() + " passed, " + r.tests().failed() + " failed, "
-                + r.tests().skipped() + " skipped, " + r.tests().errored() + " errored");
+        if (r.countsUnavailable() || !r.tests().hasResults() && r.exitCode() >= 0) {
+            line(out, "Tests", "counts unavailable (no results could be read from the test command)");
+        } else if (r.tests().hasResults()) {
+            line(out, "Tests", r.tests().passed() + " passed, " + r.tests().failed() + " failed, "
+                    + r.tests().skipped() + " skipped, " + r.tests().errored() + " errored");
+        }
+        r.tests().countMismatches().forEach(m -> line(out, "", "⚠ count mismatch: " + m));
+        if (!r.packages().isEmpty()) {
+            line(out, "Packages", r.packages().size() + " tested one by one");
+            r.packages().forEach(p -> line(out, "", (p.status() == StepStatus.SUCCEEDED ? "✓ " : "✗ ") + p.name()
+                    + (p.runner().isEmpty() ? "" : " (" + p.runner() + ")") + ": " + p.passed() + " passed, " + p.failed()
+                    + " failed, " + p.skipped() + " skipped, " + p.errored() + " errored"));
+        }
         r.tests().failures().stream().limit(10).forEach(f -> line(out, "", "✗ " + f.fullName()
                 + (f.message().isEmpty() ? "" : ": " + firstLine(f.message()))));
         line(out, "Steps", r.steps().stream().map(PipelineRunner::step).collect(Collectors.joining(", ")));
+        r.steps().stream().filter(s -> !s.command().isEmpty() && !s.name().equals("clone"))
+                .forEach(s -> line(out, "", s.name() + ": " + s.command() + (s.exitCode() < 0 ? "" : " → exit " + s.exitCode())));
+        r.steps().stream().filter(s -> s.network() != null && s.network().contacted().size() + s.network().denied().size() > 0)
+                .forEach(s -> line(out, "Network", s.name() + " (" + s.network().policy() + "): contacted "
+                        + (s.network().contacted().isEmpty() ? "nothing" : String.join(", ", s.network().contacted()))
+                        + "; denied " + (s.network().denied().isEmpty() ? "nothing"
+                                : String.join(", ", s.network().deniedTargets()))));
         line(out, "Duration", seconds(r.duration()));
         line(out, "Run", outcome.runId());
         String html = r.artifacts().get("report.html");

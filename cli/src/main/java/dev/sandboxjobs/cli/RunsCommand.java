@@ -2,7 +2,7 @@ package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
 import dev.sandboxjobs.engine.workflow.CancelResult;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.LogLine;
 import dev.sandboxjobs.engine.workflow.Page;
 import dev.sandboxjobs.engine.workflow.Run;
@@ -87,7 +87,7 @@ final class RunsCommand implements Runnable {
                 query = query.withLabel(l.getKey(), l.getValue());
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (Jobs jobs = engine.openClient()) {
+            try (JobsClient jobs = engine.openClient()) {
                 Page<Run> page = jobs.list(query);
                 if (json) {
                     out.println(Output.json(page.items()));
@@ -138,7 +138,7 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Jobs jobs = engine.openClient()) {
+            try (JobsClient jobs = engine.openClient()) {
                 Run r = jobs.get(runId);
                 if (json) {
                     out.println(Output.json(r));
@@ -197,7 +197,7 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
-            try (Jobs jobs = engine.openClient()) {
+            try (JobsClient jobs = engine.openClient()) {
                 Run run = jobs.get(runId);
                 if (step != null && run.steps().stream().noneMatch(s -> s.name().equals(step))) {
                     throw new IllegalArgumentException("run " + runId + " has no step " + step + "; its steps: "
@@ -252,7 +252,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Jobs jobs = engine.openClient()) {
+            try (JobsClient jobs = engine.openClient()) {
                 CancelResult result = jobs.cancel(runId);
                 spec.commandLine().getOut().println(result.message());
             }
@@ -278,7 +278,7 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter print = spec.commandLine().getOut();
-            try (Jobs jobs = engine.openClient()) {
+            try (JobsClient jobs = engine.openClient()) {
                 List<ArtifactInfo> artifacts = jobs.artifacts(runId);
                 if (artifacts.isEmpty()) {
                     print.println("Run " + runId + " has no artifacts.");

@@ -1,13 +1,14 @@
 package dev.sandboxjobs.cli;
 
-import dev.sandboxjobs.engine.ErrorCode;
-import dev.sandboxjobs.engine.SandboxException;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobErrorCode;
+import dev.sandboxjobs.engine.workflow.JobException;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.MisfirePolicy;
 import dev.sandboxjobs.engine.workflow.Schedule;
 import dev.sandboxjobs.engine.workflow.ScheduleRequest;
 import dev.sandboxjobs.jobs.BuiltInWorkflows;
 import java.io.PrintWriter;
+import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,8 @@ final class ScheduleCommand implements Runnable {
     }
 
     /** A client on the database alone (no Docker), knowing the built-in workflows. */
-    private static Jobs client(EngineOptions engine) {
-        Jobs jobs = engine.openClient();
+    private static JobsClient client(EngineOptions engine) {
+        JobsClient jobs = engine.openClient();
         BuiltInWorkflows.registerAll(jobs);
         return jobs;
     }
@@ -101,17 +102,17 @@ final class ScheduleCommand implements Runnable {
             if (timeZone != null) {
                 try {
                     request = request.withTimeZone(ZoneId.of(timeZone));
-                } catch (java.time.DateTimeException ex) {
+                } catch (DateTimeException ex) {
                     throw new IllegalArgumentException("--time-zone: unknown zone " + timeZone);
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (Jobs jobs = client(engine)) {
+            try (JobsClient jobs = client(engine)) {
                 Schedule s = jobs.schedule(request);
                 out.println("Added schedule " + s.id() + " (" + s.workflow() + ", " + s.cron() + "); next fire "
                         + Output.time(s.nextFireTime()) + ".");
                 if (!engine.workerRuns()) {
-                    spec.commandLine().getErr().println("note: no worker runs on " + engine.databaseFile()
+                    spec.commandLine().getErr().println("note: no worker runs on " + engine.database()
                             + "; schedules fire only while `sandbox-jobs worker` runs.");
                 }
             }
@@ -133,7 +134,7 @@ final class ScheduleCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Jobs jobs = client(engine)) {
+            try (JobsClient jobs = client(engine)) {
                 List<Schedule> all = jobs.schedules();
                 if (json) {
                     out.println(Output.json(all));
@@ -161,7 +162,7 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Jobs jobs = client(engine)) {
+            try (JobsClient jobs = client(engine)) {
                 Schedule s = jobs.pauseSchedule(name);
                 spec.commandLine().getOut().println("Paused schedule " + s.id() + ".");
             }
@@ -182,7 +183,7 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Jobs jobs = client(engine)) {
+            try (JobsClient jobs = client(engine)) {
                 Schedule s = jobs.resumeSchedule(name);
                 spec.commandLine().getOut().println("Resumed schedule " + s.id() + "; next fire "
                         + Output.time(s.nextFireTime()) + ".");
@@ -204,9 +205,9 @@ final class ScheduleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Jobs jobs = client(engine)) {
+            try (JobsClient jobs = client(engine)) {
                 if (!jobs.deleteSchedule(name)) {
-                    throw new SandboxException(ErrorCode.SCHEDULE_NOT_FOUND, "No schedule is named " + name
+                    throw new JobException(JobErrorCode.SCHEDULE_NOT_FOUND, "No schedule is named " + name
                             + "; list them with `sandbox-jobs schedule list`.");
                 }
                 spec.commandLine().getOut().println("Deleted schedule " + name + ".");

@@ -26,9 +26,18 @@ final class SetupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        SetupReport report = options.builder(out).rebuild(rebuild).full(full).build().run();
+        SetupProgress progress = options.progress(out);
+        SetupReport report;
+        try {
+            report = options.builder(progress).rebuild(rebuild).full(full).build().run();
+        } finally {
+            progress.close();
+        }
         out.println();
         out.print(report.render());
+        if (progress.logFile() != null) {
+            out.println("Full output of setup: " + progress.logFile());
+        }
         out.flush();
         return Main.OK;
     }

@@ -1,9 +1,12 @@
 package dev.sandboxjobs.cli;
 
-import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.SandboxException;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobErrorCode;
+import dev.sandboxjobs.engine.workflow.JobException;
+import dev.sandboxjobs.engine.workflow.JobsClient;
+import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.LogFollow;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunRequest;
@@ -62,7 +65,7 @@ final class SubmitCommand implements Callable<Integer> {
         boolean workerRuns = engine.workerRuns();
         if (!waitForEnd || workerRuns) {
             // the database alone: no Docker connection in this process
-            try (Jobs client = engine.openClient()) {
+            try (JobsClient client = engine.openClient()) {
                 BuiltInWorkflows.registerAll(client);
                 if (waitForEnd) {
                     return submitAndFollow(client, request, out);
@@ -71,22 +74,25 @@ final class SubmitCommand implements Callable<Integer> {
                 out.println(run.id());
                 out.flush();
                 if (!workerRuns) {
-                    err.println("note: no worker runs on " + engine.databaseFile() + "; the run waits in the queue."
+                    err.println("note: no worker runs on " + engine.database() + "; the run waits in the queue."
                             + " Start one with `sandbox-jobs worker`, or submit with --wait to run it here.");
                 }
                 return Main.OK;
             }
         }
-        try (SandboxEngine e = engine.open()) {
-            Jobs local = inProcess(e);
+        // a one-shot engine: it runs the run it submits and nothing else (pinned), so a worker started
+        // meanwhile on the same database does not take it, and this process takes none of theirs
+        try (SandboxEngine e = engine.open();
+             JobEngine jobEngine = EngineOptions.jobs(e, JobsOptions.defaults().withPinnedSubmissions(true))) {
+            JobsWorker local = inProcess(jobEngine);
             if (local == null) {
-                Jobs client = e.jobsClient();
+                JobsClient client = jobEngine.client();
                 BuiltInWorkflows.registerAll(client);
                 return submitAndFollow(client, request, out);
             }
             BuiltInWorkflows.registerAll(local);
-            err.println("note: no worker runs on " + engine.databaseFile() + "; running the engine in this process"
-                    + " until the run ends (other queued runs may start too).");
+            err.println("note: no worker runs on " + engine.database() + "; running the engine in this process"
+                    + " until the run ends.");
             err.flush();
             local.start();
             int code = submitAndFollow(local, request, out);
@@ -95,7 +101,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private static int submitAndFollow(Jobs jobs, RunRequest request, PrintWriter out) throws InterruptedException {
+    private static int submitAndFollow(JobsClient jobs, RunRequest request, PrintWriter out) throws InterruptedException {
         Run run = jobs.submit(request);
         out.println(run.id());
         out.flush();
@@ -106,11 +112,11 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** The engine's own jobs, or null when a worker took the database in the meantime. */
-    private static Jobs inProcess(SandboxEngine e) {
+    private static JobsWorker inProcess(JobEngine jobEngine) {
         try {
-            return e.jobs();
-        } catch (SandboxException ex) {
-            if (ex.code() == ErrorCode.DATABASE_LOCKED) {
+            return jobEngine.worker();
+        } catch (JobException ex) {
+            if (ex.code() == JobErrorCode.DATABASE_LOCKED) {
                 return null;
             }
             throw ex;
@@ -118,7 +124,7 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** Prints the run's log live until the run ends; returns the run then. */
-    static Run follow(Jobs jobs, String runId, PrintWriter out) throws InterruptedException {
+    static Run follow(JobsClient jobs, String runId, PrintWriter out) throws InterruptedException {
         try (LogFollow follow = jobs.followLogs(runId, line -> {
             synchronized (out) {
                 out.println(RunsCommand.logLine(line));

@@ -2,8 +2,9 @@ package dev.sandboxjobs.cli;
 
 import dev.sandboxjobs.engine.setup.RuntimeImage;
 import dev.sandboxjobs.engine.setup.SetupReport;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
+import dev.sandboxjobs.jobs.toolchain.ImageChoice;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -47,11 +48,12 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Do not mount the dependency caches.")
     boolean noCache;
 
-    @Option(names = "--full", description = "Use the full image (Go, JDK 17 + Maven, Rust, pytest), building it if needed."
-            + " The default runtime image has Node/npm, Python, make and git.")
+    @Option(names = "--full", description = "Use the full image (JDK 21 and 25 + Maven, Go, Rust) whatever the project,"
+            + " building it if needed. By default the image is chosen from the project: the runtime image (Node, Python,"
+            + " make, git) for Node, Python and make projects, the full image for Maven, Gradle, Go and Rust ones.")
     boolean full;
 
-    @Option(names = "--image", paramLabel = "IMAGE", description = "Run in this image instead.")
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Run in this image instead (\"runtime\", \"full\" or an image reference).")
     String image;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the reports (default: <data dir>/reports/<time>-test).")
@@ -60,6 +62,16 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--token-secret", paramLabel = "NAME", description = "Name of a secret holding a token for a private"
             + " repository: an environment variable of this process, read when the sandbox starts and never stored.")
     String tokenSecret;
+
+    @Option(names = "--test-network", paramLabel = "NET", description = "The test step's network: none (default: every"
+            + " connection refused and listed in the report), install (the install step's registries) or open (the"
+            + " public internet; the host and private ranges stay out of reach).")
+    String testNetwork;
+
+    @Option(names = "--install-allow", paramLabel = "RULE", split = ",", description = "Hosts (egress rules: host,"
+            + " *.example.com:443, 10.0.0.0/8) the install step may reach instead of the package registries of the"
+            + " project's kind; the repository's git host is always added.")
+    java.util.List<String> installAllow;
 
     @Option(names = "--json", description = "Print the result as JSON (the shape of report.json) instead of the summary;"
             + " setup's and the run's progress go to stderr.")
@@ -77,20 +89,40 @@ final class TestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--timeout must be a positive number of minutes");
         }
         // bad input is an IllegalArgumentException (exit 2), found before setup
-        TestingPipelineParameters parameters = PipelineRunner.validate(TestingPipelineParameters.builder(absoluteIfLocal(repository))
+        PipelineRequest.Builder request = PipelineRequest.builder(absoluteIfLocal(repository))
                 .ref(commit != null ? commit : branch)
                 .subdirectory(subdirectory)
-                .installCommand(install)
-                .testCommand(test)
-                .testTimeoutSeconds(timeoutMinutes == null ? null : timeoutMinutes * 60)
-                .cache(noCache ? false : null)
-                .image(image != null ? image : full ? TestingPipelineParameters.IMAGE_FULL : null)
+                .image(image != null ? image : full ? PipelineRequest.IMAGE_FULL : null)
                 .tokenSecret(tokenSecret)
-                .build());
+                .testNetwork(testNetwork)
+                .installAllow(installAllow);
+        if (install != null) {
+            request.installCommand(install);
+        }
+        if (test != null) {
+            request.testCommand(test);
+        }
+        if (timeoutMinutes != null) {
+            request.testTimeout(java.time.Duration.ofMinutes(timeoutMinutes));
+        }
+        if (noCache) {
+            request.noCaches();
+        }
+        PipelineRequest parameters = PipelineRunner.validate(request);
 
         var stdout = spec.commandLine().getOut();
         var progress = json ? spec.commandLine().getErr() : stdout;
         SetupReport setup = PipelineRunner.setup(options, full && image == null, progress);
+        if (image == null && !full) {
+            // the image the project needs, built on first need (with its progress on the terminal)
+            ImageChoice choice = PipelineRunner.chooseImage(options, setup.image(), parameters);
+            progress.println("Image: " + choice.variant() + " — " + choice.reason());
+            progress.flush();
+            if (choice.variant().equals(ImageChoice.FULL)) {
+                setup = PipelineRunner.setup(options, true, progress);
+            }
+            parameters = parameters.withImage(choice.variant());
+        }
         TestingPipelineWorkflow.Images images = new TestingPipelineWorkflow.Images(setup.image(),
                 setup.fullImage() != null ? setup.fullImage() : RuntimeImage.fullDefaultReference());
         Path reports = out != null ? out : PipelineRunner.defaultReportsDirectory(options, "test");

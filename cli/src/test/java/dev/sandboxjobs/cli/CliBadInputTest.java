@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.RunQuery;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -114,8 +119,9 @@ class CliBadInputTest {
     @Test
     void everyCommandRejectsBadInputWithExit2AndOneClearLineWithoutStackTraceOrDatabaseWrites() throws Exception {
         // a database with one schedule and no run, so that "nothing written" can be checked
-        try (SandboxEngine engine = SandboxEngine.builder().databaseFile(Path.of(db())).prewarmInterpreters().build()) {
-            engine.jobsClient();
+        try (SandboxEngine engine = SandboxEngine.builder().databaseFile(Path.of(db())).prewarmInterpreters().build();
+             JobEngine jobEngine = JobEngine.over(engine)) {
+            jobEngine.client();
         }
         long[] before = counts();
         SoftAssertions soft = new SoftAssertions();
@@ -123,15 +129,15 @@ class CliBadInputTest {
         for (List<String> args : catalogue()) {
             cases++;
             // a case wrongly accepted could start a worker that never returns: bounded, and reported
-            java.util.concurrent.Future<Outcome> f = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Future<Outcome> f = Executors.newSingleThreadExecutor(r -> {
                 Thread th = new Thread(r, "cli-case");
                 th.setDaemon(true);
                 return th;
             }).submit(() -> run(args.toArray(String[]::new)));
             Outcome o;
             try {
-                o = f.get(2, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (java.util.concurrent.TimeoutException e) {
+                o = f.get(2, TimeUnit.MINUTES);
+            } catch (TimeoutException e) {
                 soft.fail("accepted and still running after 2 minutes: sandbox-jobs " + String.join(" ", args));
                 continue;
             }
@@ -157,8 +163,9 @@ class CliBadInputTest {
     }
 
     private long[] counts() {
-        try (SandboxEngine engine = SandboxEngine.builder().databaseFile(Path.of(db())).prewarmInterpreters().build()) {
-            Jobs jobs = engine.jobsClient();
+        try (SandboxEngine engine = SandboxEngine.builder().databaseFile(Path.of(db())).prewarmInterpreters().build();
+             JobEngine jobEngine = JobEngine.over(engine)) {
+            JobsClient jobs = jobEngine.client();
             return new long[] {jobs.list(RunQuery.all().limit(1000)).items().size(), jobs.schedules().size(),
                     engine.listSandboxes().size()};
         }

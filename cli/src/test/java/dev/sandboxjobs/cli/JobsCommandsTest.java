@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +145,21 @@ class JobsCommandsTest {
     }
 
     @Test
+    void aWorkerWithMetricsPrintsTheMetersPeriodicallyAndAtStop() throws Exception {
+        WorkerProcess worker = worker("--metrics", "1s");
+        worker.awaitLine(l -> l.contains("worker running"), Duration.ofSeconds(60));
+        String runId = submit("echo metered");
+        worker.awaitLine(l -> l.contains("finished " + runId), Duration.ofSeconds(90));
+        worker.awaitLine(l -> l.contains(" metrics  runs queued=0 active=0 succeeded=1") && l.contains("success=")
+                && l.contains("| sandboxes running=") && l.contains("| orphans reaped=0"), Duration.ofSeconds(30));
+        worker.process.destroy();
+        assertThat(worker.awaitExit(Duration.ofSeconds(60))).as(worker.output()).isTrue();
+        List<String> lines = worker.output().lines().toList();
+        int stopped = lines.indexOf(lines.stream().filter(l -> l.contains("worker stopped")).findFirst().orElseThrow());
+        assertThat(lines.get(stopped - 1)).as("the last figures, printed at stop").contains(" metrics  runs ");
+    }
+
+    @Test
     void aRunStillRunningAfterTheGraceIsLeftForTheNextWorkerWhichFinishesIt() throws Exception {
         WorkerProcess first = worker("--grace", "1s");
         first.awaitLine(l -> l.contains("worker running"), Duration.ofSeconds(60));
@@ -202,11 +221,11 @@ class JobsCommandsTest {
         worker.awaitLine(l -> l.contains("worker running"), Duration.ofSeconds(60));
         String runId = submit("for i in $(seq 1 120); do echo line-$i; sleep 1; done");
 
-        java.io.StringWriter followed = new java.io.StringWriter();
-        java.io.PrintWriter followOut = new java.io.PrintWriter(followed, true);
+        StringWriter followed = new StringWriter();
+        PrintWriter followOut = new PrintWriter(followed, true);
         int[] followExit = {-1};
         Thread follow = new Thread(() -> followExit[0] = Main.execute(followOut,
-                new java.io.PrintWriter(new java.io.StringWriter()), "runs", "logs", "-f", runId, "--db", db()));
+                new PrintWriter(new StringWriter()), "runs", "logs", "-f", runId, "--db", db()));
         follow.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!followed.toString().contains("line-3") && System.nanoTime() < deadline) {
@@ -283,8 +302,8 @@ class JobsCommandsTest {
             assertThat(again.exitCode()).isEqualTo(Main.USAGE);
             assertThat(again.err()).contains("SANDBOX_NOT_FOUND");
 
-            docker("run", "-d", "--name", orphan, "--label", SandboxEngine.ENGINE_LABEL + "=" + engineId,
-                    "--label", "dev.sandboxjobs.test=cli", "sandbox-jobs/debian-base:bookworm", "sleep", "300");
+            docker("run", "-d", "--name", orphan, "--label", Labels.ENGINE + "=" + engineId,
+                    "--label", "dev.sandboxjobs.test=cli", "sandbox-jobs/debian-base:trixie", "sleep", "300");
             MainTest.Run gc = cli("sandboxes", "gc");
             assertThat(gc.exitCode()).as(gc.err()).isZero();
             assertThat(gc.out()).contains("Reaped orphan containers");
@@ -293,6 +312,56 @@ class JobsCommandsTest {
             cli("sandboxes", "destroy", id);
             docker("rm", "-f", orphan);
         }
+    }
+
+    @Test
+    void aSandboxIsCreatedWithItsImageMemoryAndNetworkAndASecondCreateIsBadUsage() throws Exception {
+        String id = "cli-create-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            MainTest.Run created = cli("sandboxes", "create", id, "--image", image, "--memory", "256m", "--network", "none",
+                    "--label", "purpose=cli-test", "--env", "GREETING=hello");
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            assertThat(created.out()).contains("Created sandbox " + id + " (" + image + ", running)",
+                    "sandbox-jobs sandboxes exec " + id);
+
+            assertThat(cli("sandboxes", "list").out()).contains(id, "running", image);
+            MainTest.Run env = cli("sandboxes", "exec", id, "--", "echo $GREETING; ls /sys/class/net");
+            assertThat(env.out().lines()).containsExactly("hello", "lo");
+            String container = docker("ps", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + id).strip();
+            assertThat(docker("inspect", "-f", "{{.HostConfig.Memory}}", container).strip()).isEqualTo(String.valueOf(256L << 20));
+
+            MainTest.Run again = cli("sandboxes", "create", id);
+            assertThat(again.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(again.err()).contains("exists already", "sandboxes exec " + id);
+            assertThat(cli("sandboxes", "create", "x", "--network", "wifi").err()).contains("--network takes bridge or none");
+            assertThat(cli("sandboxes", "create", "x", "--memory", "lots").exitCode()).isEqualTo(Main.USAGE);
+        } finally {
+            cli("sandboxes", "destroy", id);
+        }
+    }
+
+    @Test
+    void aWorkerWithDashboardServesItsRunsOnThePrintedUrl() throws Exception {
+        WorkerProcess w = worker("--dashboard");
+        w.awaitLine(line -> line.startsWith("Dashboard: http://127.0.0.1:"), Duration.ofMinutes(2));
+        String line = w.output().lines().filter(l -> l.startsWith("Dashboard: ")).findFirst().orElseThrow();
+        String url = line.substring("Dashboard: ".length(), line.indexOf("  (read-only"));
+        String base = url.substring(0, url.indexOf("/?token="));
+        String token = url.substring(url.indexOf("token=") + 6);
+        String runId = submit("echo from the worker");
+        awaitState(runId, "SUCCEEDED"::equals, Duration.ofMinutes(2));
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> run = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/api/runs/" + runId)).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/api/runs/" + runId)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(JSON.readTree(run.body()).get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        w.stop();
+        assertThat(w.output()).contains("worker stopped");
     }
 
     @Test
@@ -345,7 +414,7 @@ class JobsCommandsTest {
             try {
                 return Files.readString(log, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 

@@ -3,9 +3,14 @@ package dev.sandboxjobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxjobs.engine.testing.TestCertificates;
+import dev.sandboxjobs.storage.DatabaseLocation;
+import dev.sandboxjobs.storage.Dialect;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +26,12 @@ class MainTest {
 
     @Test
     void theConsoleWritersEncodeUtf8WhateverTheLocale() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintWriter console = Main.utf8(bytes);
 
         console.println("clone \u2192 install \u2713");
 
-        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("clone \u2192 install \u2713"
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("clone \u2192 install \u2713"
                 + System.lineSeparator());
     }
 
@@ -44,7 +49,58 @@ class MainTest {
         assertThat(run("runs", "--help").out()).contains("list", "show", "logs", "cancel", "artifacts");
         assertThat(run("schedule", "--help").out()).contains("add", "list", "pause", "resume", "rm");
         assertThat(run("sandboxes", "--help").out()).contains("list", "exec", "destroy", "gc");
-        assertThat(run("worker", "--help").out()).contains("--concurrency", "--grace", "--db");
+        assertThat(run("worker", "--help").out()).contains("--concurrency", "--grace", "--db", "--dashboard");
+        assertThat(run("dashboard", "--help").out()).contains("--port", "--bind", "--db");
+        assertThat(run("sandboxes", "create", "--help").out()).contains("--image", "--memory", "--network");
+    }
+
+    /** Every command that touches the database takes the same two options, from the one mixin. */
+    @Test
+    void everyCommandThatUsesTheDatabaseTakesDbAndDataDir() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        java.util.List<String> withDatabase = new java.util.ArrayList<>();
+        walk(root, command -> {
+            boolean db = command.getCommandSpec().findOption("--db") != null;
+            boolean dataDir = command.getCommandSpec().findOption("--data-dir") != null;
+            assertThat(db).as("%s: --db and --data-dir go together", command.getCommandName()).isEqualTo(dataDir);
+            if (db) {
+                withDatabase.add(command.getCommandSpec().qualifiedName());
+            }
+        });
+        assertThat(withDatabase).contains("sandbox-jobs test", "sandbox-jobs demo", "sandbox-jobs setup", "sandbox-jobs doctor",
+                "sandbox-jobs submit", "sandbox-jobs runs list", "sandbox-jobs runs show", "sandbox-jobs schedule add",
+                "sandbox-jobs sandboxes create", "sandbox-jobs worker", "sandbox-jobs dashboard");
+    }
+
+    private static void walk(picocli.CommandLine command, java.util.function.Consumer<picocli.CommandLine> visit) {
+        if (command.getSubcommands().isEmpty() && !command.getCommandName().equals("help")) {
+            visit.accept(command);
+        }
+        command.getSubcommands().values().forEach(sub -> walk(sub, visit));
+    }
+
+    @Test
+    void errorsSpeakTheCommandLinesLanguage(@TempDir Path dir) {
+        Run unknownRun = run("runs", "show", "run-nope", "--db", dir.resolve("jobs.db").toString());
+        Run unknownSchedule = run("schedule", "pause", "nope", "--db", dir.resolve("jobs.db").toString());
+        Run unknownArtifacts = run("runs", "artifacts", "run-nope", "--db", dir.resolve("jobs.db").toString());
+
+        assertThat(unknownRun.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(unknownRun.err()).contains("error [RUN_NOT_FOUND]", "`sandbox-jobs runs list`").doesNotContain("jobs.list");
+        assertThat(unknownSchedule.err()).contains("`sandbox-jobs schedule list`").doesNotContain("jobs.schedules()");
+        assertThat(unknownArtifacts.err()).contains("`sandbox-jobs runs list`");
+        assertThat(CliMessages.translate("Sandbox x was destroyed. Get a new one with engine.getSandbox(id)."))
+                .isEqualTo("Sandbox x was destroyed. Make a new one with `sandbox-jobs sandboxes create ID`.");
+    }
+
+    @Test
+    void sizesAreReadAsPeopleWriteThem() {
+        assertThat(Output.parseSize("--memory", "512m")).isEqualTo(512L << 20);
+        assertThat(Output.parseSize("--memory", "1.5g")).isEqualTo(3L << 29);
+        assertThat(Output.parseSize("--memory", "2GiB")).isEqualTo(2L << 30);
+        assertThat(Output.parseSize("--memory", "1048576")).isEqualTo(1L << 20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Output.parseSize("--memory", "lots"))
+                .hasMessageContaining("--memory takes a size such as 512m");
     }
 
     @Test
@@ -68,13 +124,35 @@ class MainTest {
     @Test
     void theDatabaseComesFromDbThenTheEnvironmentThenTheDataDirectory(@TempDir Path dir) {
         EngineOptions options = new EngineOptions();
-        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DATA_DIR", dir.toString())))
-                .isEqualTo(dir.resolve("sandbox-jobs.db"));
-        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DB", dir.resolve("x.db").toString(),
-                "SANDBOX_JOBS_DATA_DIR", "/elsewhere"))).isEqualTo(dir.resolve("x.db"));
-        options.db = dir.resolve("given.db");
-        assertThat(options.databaseFile(java.util.Map.of("SANDBOX_JOBS_DB", "/ignored.db")))
-                .isEqualTo(dir.resolve("given.db"));
+        assertThat(options.database(Map.of("SANDBOX_JOBS_DATA_DIR", dir.toString())).file())
+                .hasValue(dir.resolve("sandbox-jobs.db"));
+        assertThat(options.database(Map.of("SANDBOX_JOBS_DB", dir.resolve("x.db").toString(),
+                "SANDBOX_JOBS_DATA_DIR", "/elsewhere")).file()).hasValue(dir.resolve("x.db"));
+        options.database.db = dir.resolve("given.db").toString();
+        assertThat(options.database(Map.of("SANDBOX_JOBS_DB", "/ignored.db")).file())
+                .hasValue(dir.resolve("given.db"));
+    }
+
+    @Test
+    void dbTakesAPostgresUrlWhosePasswordComesFromTheUrlOrPgpassword() {
+        EngineOptions options = new EngineOptions();
+        options.database.db = "jdbc:postgresql://db.example:5432/jobs?user=jobs";
+        DatabaseLocation where = options.database(Map.of("PGPASSWORD", "from-env"));
+        assertThat(where.dialect()).isEqualTo(Dialect.POSTGRESQL);
+        assertThat(where.hasPassword()).isTrue();
+        assertThat(where.toString()).isEqualTo("jdbc:postgresql://db.example:5432/jobs?user=jobs&password=***");
+        assertThat(options.database(Map.of()).hasPassword()).isFalse();
+        DatabaseLocation fromEnv = new EngineOptions().database(Map.of("SANDBOX_JOBS_DB",
+                "postgres://jobs:in-url@db.example/jobs"));
+        assertThat(fromEnv.dialect()).isEqualTo(Dialect.POSTGRESQL);
+        assertThat(fromEnv.toString()).doesNotContain("in-url");
+    }
+
+    @Test
+    void anUnsupportedDatabaseIsBadUsageThatDoesNotEchoThePassword() {
+        Run run = run("runs", "list", "--db", "jdbc:mysql://h/db?user=u&password=hunter2");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("INVALID_ARGUMENT", "jdbc:postgresql://").doesNotContain("hunter2");
     }
 
     @Test

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunState;
 import dev.sandboxjobs.engine.workflow.StepRun;
@@ -65,7 +67,7 @@ class PipelineCommandsTest {
     }
 
     private static String containersOfRun(String runId) throws Exception {
-        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + SandboxEngine.RUN_LABEL + "=" + runId)
+        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + Labels.RUN + "=" + runId)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         assertThat(p.waitFor()).as(out).isZero();
@@ -80,8 +82,9 @@ class PipelineCommandsTest {
 
     /** The run as the data directory's database has it, read by a second engine after the command ended. */
     private static Run storedRun(Path dataDir, String runId) {
-        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).build()) {
-            Jobs jobs = engine.jobs();
+        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).build();
+             JobEngine jobEngine = JobEngine.over(engine)) {
+            JobsWorker jobs = jobEngine.worker();
             BuiltInWorkflows.registerAll(jobs);
             return jobs.get(runId);
         }
@@ -151,6 +154,39 @@ class PipelineCommandsTest {
         assertThat(json.toString()).contains("custom");
         assertThat(Path.of(json.at("/artifacts/report.html").asText())).exists();
         assertThat(run.err()).contains("Run run-", "✗ test failed");
+    }
+
+    @Test
+    void aGoModuleGetsTheFullImageWithoutAsking() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("gomod"));
+        Files.writeString(repo.resolve("go.mod"), "module example.com/gomod\n\ngo 1.22\n");
+        Files.writeString(repo.resolve("calc.go"), "package calc\n\nfunc Add(a, b int) int { return a + b }\n");
+        Files.writeString(repo.resolve("calc_test.go"), """
+                package calc
+
+                import "testing"
+
+                func TestAdd(t *testing.T) {
+                	if Add(2, 3) != 5 {
+                		t.Fatal("2+3")
+                	}
+                }
+                """);
+        git(repo, "init", "--quiet", "--initial-branch=main");
+        git(repo, "add", "-A");
+        git(repo, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "--quiet", "-m", "init");
+
+        MainTest.Run run = MainTest.run("test", repo.toString(), "--no-cache", "--data-dir", tmp.resolve("data").toString(),
+                "--out", tmp.resolve("out").toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("Image: full — a go project (go.mod found) needs Go, which only the full image has",
+                "Result      PASSED", "1 passed, 0 failed");
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve("out").resolve("report.json").toFile());
+        assertThat(json.get("image").asText()).startsWith("sandbox-jobs/runtime-full:");
+        assertThat(json.at("/toolchains/0/tool").asText()).isEqualTo("go");
+        assertThat(json.at("/toolchains/0/wanted").asText()).isEqualTo(">=1.22");
+        assertThat(json.at("/toolchains/0/satisfied").asBoolean()).isTrue();
     }
 
     @Test

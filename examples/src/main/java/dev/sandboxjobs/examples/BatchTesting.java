@@ -1,14 +1,15 @@
 package dev.sandboxjobs.examples;
 
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
 import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunEvent;
 import dev.sandboxjobs.engine.workflow.RunListener;
 import dev.sandboxjobs.engine.workflow.RunState;
 import dev.sandboxjobs.jobs.BuiltInWorkflows;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import java.io.PrintStream;
@@ -93,8 +94,9 @@ public final class BatchTesting {
         }
         JobsOptions options = JobsOptions.defaults()
                 .withWorkflowLimits(Map.of(TestingPipelineWorkflow.NAME, concurrency));
-        try (SandboxEngine engine = builder.jobsOptions(options).build()) {
-            Jobs jobs = engine.jobs();
+        try (SandboxEngine engine = builder.build();
+             JobEngine jobEngine = JobEngine.builder().sandboxEngine(engine).options(options).build()) {
+            JobsWorker jobs = jobEngine.worker();
             BuiltInWorkflows.registerAll(jobs, new TestingPipelineWorkflow.Images(engine.image(),
                     TestingPipelineWorkflow.Images.defaults().full()));
             String batchId = UUID.randomUUID().toString().substring(0, 8);
@@ -114,7 +116,7 @@ public final class BatchTesting {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 String repo = repositories.get(i % repositories.size());
-                ids.add(jobs.submit(TestingPipelineWorkflow.request(TestingPipelineParameters.builder(repo)
+                ids.add(jobs.submit(TestingPipelineWorkflow.request(PipelineRequest.builder(repo)
                                 .build())
                         .label(BATCH_LABEL, batchId).build()).id());
             }

@@ -2,9 +2,11 @@ package dev.sandboxjobs.examples;
 
 import dev.sandboxjobs.engine.ExecOptions;
 import dev.sandboxjobs.engine.ExecResult;
+import dev.sandboxjobs.engine.NetworkMode;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunRequest;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -46,7 +48,7 @@ public final class CustomWorkflow {
     public static Workflow workflow() {
         return Workflow.named(NAME)
                 .parameters(PipelineSteps.cloneParameters())
-                .sandbox(SandboxSpec.defaults().withNetwork("bridge"))
+                .sandbox(SandboxSpec.defaults().withNetwork(NetworkMode.BRIDGE))
                 .timeout(Duration.ofMinutes(15))
                 .step(PipelineSteps.cloneStep())
                 .step(PipelineSteps.step("count-lines", CustomWorkflow::countLines))
@@ -61,19 +63,19 @@ public final class CustomWorkflow {
             System.exit(2);
         }
         String repository = args[0].contains("://") ? args[0] : Path.of(args[0]).toAbsolutePath().toString();
-        try (SandboxEngine engine = SandboxEngine.create()) {
-            Run run = run(engine, repository, args.length > 1 ? args[1] : null, System.out);
+        try (SandboxEngine engine = SandboxEngine.create(); JobEngine jobEngine = JobEngine.over(engine)) {
+            Run run = run(jobEngine, repository, args.length > 1 ? args[1] : null, System.out);
             System.exit(run.state() == RunState.SUCCEEDED ? 0 : 1);
         }
     }
 
     /**
-     * Registers the workflow on {@code engine}'s jobs, submits a run on {@code repository} at
+     * Registers the workflow on {@code jobEngine}'s worker, submits a run on {@code repository} at
      * {@code ref} (null for the default branch), waits for it and prints {@code report.md}.
      */
-    public static Run run(SandboxEngine engine, String repository, String ref, PrintStream out)
+    public static Run run(JobEngine jobEngine, String repository, String ref, PrintStream out)
             throws InterruptedException {
-        Jobs jobs = engine.jobs();
+        JobsWorker jobs = jobEngine.worker();
         jobs.register(workflow());
         jobs.start();
         Map<String, Object> parameters = new LinkedHashMap<>();

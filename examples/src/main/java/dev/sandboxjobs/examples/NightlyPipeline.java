@@ -1,8 +1,10 @@
 package dev.sandboxjobs.examples;
 
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.JobsOptions;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunEvent;
 import dev.sandboxjobs.engine.workflow.RunListener;
@@ -10,7 +12,7 @@ import dev.sandboxjobs.engine.workflow.RunRequest;
 import dev.sandboxjobs.engine.workflow.Schedule;
 import dev.sandboxjobs.engine.workflow.ScheduleRequest;
 import dev.sandboxjobs.jobs.BuiltInWorkflows;
-import dev.sandboxjobs.jobs.pipeline.TestingPipelineParameters;
+import dev.sandboxjobs.jobs.pipeline.PipelineRequest;
 import dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import java.io.PrintStream;
@@ -32,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>{@code
  * SandboxEngine engine = SandboxEngine.create();
- * Jobs jobs = engine.jobs();
+ * JobEngine jobEngine = JobEngine.over(engine);
+ * JobsWorker jobs = jobEngine.worker();
  * BuiltInWorkflows.registerAll(jobs);
  * NightlyPipeline.install(jobs, "0 0 2 * * ?", "/srv/repos/app", System.out);
  * jobs.start();   // fires the schedule until jobs.shutdown(grace) in a shutdown hook
@@ -67,11 +70,12 @@ public final class NightlyPipeline {
             }
         }
         PrintStream out = System.out;
-        SandboxEngine engine = SandboxEngine.builder().databaseFile(db).image(image)
-                .jobsOptions(JobsOptions.defaults().withWorkflowLimits(Map.of(TestingPipelineWorkflow.NAME, 1)))
+        SandboxEngine engine = SandboxEngine.builder().databaseFile(db).image(image).build();
+        JobEngine jobEngine = JobEngine.builder().sandboxEngine(engine)
+                .options(JobsOptions.defaults().withWorkflowLimits(Map.of(TestingPipelineWorkflow.NAME, 1)))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
-        Jobs jobs = engine.jobs();
+        JobsWorker jobs = jobEngine.worker();
         BuiltInWorkflows.registerAll(jobs, new TestingPipelineWorkflow.Images(engine.image(),
                 TestingPipelineWorkflow.Images.defaults().full()));
         if (repository == null) {
@@ -82,6 +86,7 @@ public final class NightlyPipeline {
         try {
             install(jobs, cron, repository, out);   // a bad cron is INVALID_CRON here
         } catch (RuntimeException e) {
+            jobEngine.close();
             engine.close();
             throw e;
         }
@@ -97,6 +102,7 @@ public final class NightlyPipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                jobEngine.close();
                 engine.close();
                 out.flush();
                 stopped.countDown();
@@ -112,8 +118,8 @@ public final class NightlyPipeline {
      * {@code repository}: adds it, keeps it when it is already there with that cron, or replaces it
      * when the cron changed. Never two schedules, however often the process restarts.
      */
-    public static Schedule install(Jobs jobs, String cron, String repository, PrintStream out) {
-        RunRequest run = TestingPipelineWorkflow.request(TestingPipelineParameters.builder(repository).build())
+    public static Schedule install(JobsClient jobs, String cron, String repository, PrintStream out) {
+        RunRequest run = TestingPipelineWorkflow.request(PipelineRequest.builder(repository).build())
                 .label("schedule", SCHEDULE).build();
         Optional<Schedule> existing = jobs.schedules().stream().filter(s -> s.id().equals(SCHEDULE)).findFirst();
         if (existing.isPresent() && existing.get().cron().equals(cron)) {
@@ -127,7 +133,7 @@ public final class NightlyPipeline {
         return added;
     }
 
-    private static RunListener printer(Jobs jobs, PrintStream out) {
+    private static RunListener printer(JobsClient jobs, PrintStream out) {
         return new RunListener() {
             @Override
             public void onStarted(RunEvent event) {

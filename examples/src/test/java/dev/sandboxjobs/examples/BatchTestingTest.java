@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
+import dev.sandboxjobs.engine.workflow.JobEngine;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunQuery;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -57,8 +58,8 @@ class BatchTestingTest {
 
         // the limit held, read back from the database by another engine: never more than 2 running at once
         try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).image(RuntimeImageForTests.image())
-                .build()) {
-            List<Run> stored = engine.jobsClient().list(RunQuery.all()
+                .build(); JobEngine jobEngine = JobEngine.over(engine)) {
+            List<Run> stored = jobEngine.client().list(RunQuery.all()
                     .withLabel(BatchTesting.BATCH_LABEL, batch.id()).limit(100)).items();
             assertThat(stored).hasSize(7);
             assertThat(stored).allSatisfy(r -> assertThat(r.attempt()).isEqualTo(1));

@@ -6,6 +6,7 @@ import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.TestImages;
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
+import dev.sandboxjobs.engine.workflow.JobEngine;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunState;
 import dev.sandboxjobs.engine.workflow.StepRun;
@@ -34,8 +35,9 @@ class CustomWorkflowTest {
         String head = GitRepos.git(repo, "rev-parse", "HEAD");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).image(TestImages.runtime()).build()) {
-            Run run = CustomWorkflow.run(engine, repo.toString(), "main",
+        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dataDir).image(TestImages.runtime()).build();
+             JobEngine jobEngine = JobEngine.over(engine)) {
+            Run run = CustomWorkflow.run(jobEngine, repo.toString(), "main",
                     new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
             assertThat(run.state()).as("%s", run.failure()).isEqualTo(RunState.SUCCEEDED);
@@ -52,9 +54,9 @@ class CustomWorkflowTest {
                     .contains("== count-lines ==").containsPattern("js\\s+6").containsPattern("md\\s+3")
                     .contains("== todos ==").contains("./src/app.js:2:  // TODO: check the types");
 
-            assertThat(engine.jobs().artifacts(run.id())).extracting(ArtifactInfo::name)
+            assertThat(jobEngine.worker().artifacts(run.id())).extracting(ArtifactInfo::name)
                     .contains("report.md", "report.html", "report.json", "junit.xml");
-            String markdown = new String(engine.jobs().readArtifact(run.id(), "report.md"), StandardCharsets.UTF_8);
+            String markdown = new String(jobEngine.worker().readArtifact(run.id(), "report.md"), StandardCharsets.UTF_8);
             assertThat(markdown).contains("Pipeline succeeded").contains("count-lines")
                     .contains("TODO: check the types").doesNotContain("| Passed |");
         }

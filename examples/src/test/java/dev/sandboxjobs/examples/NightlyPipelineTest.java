@@ -2,10 +2,10 @@ package dev.sandboxjobs.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunQuery;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -71,7 +71,7 @@ class NightlyPipelineTest {
                 .contains("3 passed, 0 failed").contains("stopping").contains(" stopped");
         Set<String> finishedByFirst = finished(firstOutput);
         List<Run> leftByFirst;
-        try (Jobs jobs = SandboxEngine.openJobsClient(db)) {
+        try (JobsClient jobs = JobEngine.openClient(db)) {
             leftByFirst = jobs.list(RunQuery.all().limit(1000)).items();
         }
         // graceful: the run in flight finished; fires that came while a run was going wait in the queue
@@ -90,7 +90,7 @@ class NightlyPipelineTest {
         assertThat(second.waitFor(5, TimeUnit.MINUTES)).as(read(secondLog)).isTrue();
         assertThat(read(secondLog)).contains(" stopped");
 
-        try (Jobs jobs = SandboxEngine.openJobsClient(db)) {
+        try (JobsClient jobs = JobEngine.openClient(db)) {
             List<Schedule> schedules = jobs.schedules();
             assertThat(schedules).extracting(Schedule::id).containsExactly(NightlyPipeline.SCHEDULE);
             List<Run> runs = jobs.list(RunQuery.all().limit(1000)).items();
@@ -122,7 +122,7 @@ class NightlyPipelineTest {
 
     private static void awaitRunCreatedAfter(Path db, Instant after, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Jobs jobs = SandboxEngine.openJobsClient(db)) {
+        try (JobsClient jobs = JobEngine.openClient(db)) {
             while (System.nanoTime() < deadline) {
                 if (jobs.list(RunQuery.all().limit(1000)).items().stream().anyMatch(r -> r.createdAt().isAfter(after))) {
                     return;

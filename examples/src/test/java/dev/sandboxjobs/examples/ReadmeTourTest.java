@@ -8,7 +8,8 @@ import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.interpreter.Execution;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.TestImages;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunRequest;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -29,7 +30,8 @@ class ReadmeTourTest {
     @Test
     void theReadmeTourRunsAsWritten() throws Exception {
         String image = TestImages.runtime();
-        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dir).image(image).build()) {
+        try (SandboxEngine engine = SandboxEngine.builder().dataDirectory(dir).image(image).build();
+             JobEngine jobEngine = JobEngine.over(engine)) {
             Sandbox sandbox = engine.getSandbox("my-sandbox");
             sandbox.writeFile("/workspace/hello.py", "print('Hello from a sandbox')");
             ExecResult r = sandbox.exec("python3 /workspace/hello.py");
@@ -38,7 +40,7 @@ class ReadmeTourTest {
             Execution run = sandbox.runCode("import math; math.pi * 5 ** 2");
             assertThat(run.text()).isEqualTo("78.53981633974483");
 
-            Jobs jobs = engine.jobs();
+            JobsWorker jobs = jobEngine.worker();
             jobs.register(Workflow.named("hello")
                     .sandbox(SandboxSpec.image(image))
                     .step(Step.of("greet", ctx -> StepResult.success(

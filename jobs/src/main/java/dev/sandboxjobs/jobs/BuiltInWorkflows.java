@@ -4,9 +4,9 @@ import dev.sandboxjobs.engine.ExecOptions;
 import dev.sandboxjobs.engine.ExecResult;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
-import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.SandboxJobsException;
 import dev.sandboxjobs.engine.StreamType;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobsClient;
 import dev.sandboxjobs.engine.workflow.LogSink;
 import dev.sandboxjobs.engine.workflow.ParameterValidator;
 import dev.sandboxjobs.engine.workflow.SandboxSpec;
@@ -20,11 +20,11 @@ import java.util.Objects;
 
 /**
  * The workflows that ship with Sandbox Jobs, registered by the command line (and by any
- * application that wants them) on a {@link Jobs}:
+ * application that wants them) on a {@link JobsClient} (a worker or a client):
  *
  * <ul>
  *   <li>{@code testing-pipeline} — clone, install, test and report a repository in a fresh sandbox
- *       ({@link TestingPipelineWorkflow}; parameters in {@code TestingPipelineParameters}).</li>
+ *       ({@link TestingPipelineWorkflow}; parameters: a {@code PipelineRequest}).</li>
  *   <li>{@code exec} — parameter {@code command}: runs that shell line in the run's own sandbox
  *       (the default runtime image); its output goes to the run's log line by line, and the result
  *       is {@code {exitCode, stdout, stderr}} (each stream capped at 16 KiB). A non-zero exit code
@@ -34,7 +34,7 @@ import java.util.Objects;
  * </ul>
  *
  * <pre>{@code
- * Jobs jobs = engine.jobs();
+ * JobsWorker jobs = JobEngine.over(engine).worker();
  * BuiltInWorkflows.registerAll(jobs);   // in every process that runs jobs on the database, before start()
  * jobs.start();
  * jobs.submit(RunRequest.of("exec").parameters(Map.of("command", "uname -a")).build());
@@ -53,12 +53,12 @@ public final class BuiltInWorkflows {
      * ({@code sandbox-jobs/runtime:<version>} and {@code sandbox-jobs/runtime-full:<version>}, made by
      * {@code ./sandbox-jobs setup [--full]}).
      */
-    public static void registerAll(Jobs jobs) {
+    public static void registerAll(JobsClient jobs) {
         registerAll(jobs, TestingPipelineWorkflow.Images.defaults());
     }
 
     /** Registers every built-in workflow; the testing pipeline runs in {@code images}. */
-    public static void registerAll(Jobs jobs, TestingPipelineWorkflow.Images images) {
+    public static void registerAll(JobsClient jobs, TestingPipelineWorkflow.Images images) {
         Objects.requireNonNull(jobs, "jobs");
         jobs.register(TestingPipelineWorkflow.create(images));
         jobs.register(exec());
@@ -86,7 +86,8 @@ public final class BuiltInWorkflows {
                         String p = path.trim();
                         try {
                             ctx.artifacts().put(p.substring(p.lastIndexOf('/') + 1), sandbox.readFileBytes(p));
-                        } catch (SandboxException e) {
+                        } catch (SandboxJobsException e) {
+                            // a missing file (the SDK's error) or an artifact too large (the job engine's)
                             ctx.log().info("artifact " + p + " not kept: " + e.getMessage());
                         }
                     }

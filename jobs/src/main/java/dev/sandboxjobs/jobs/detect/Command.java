@@ -1,5 +1,6 @@
 package dev.sandboxjobs.jobs.detect;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,12 +45,18 @@ public record Command(List<String> argv, String shell) {
         return new Command(List.of("sh", "-c", line), line);
     }
 
-    /** Whether this is the user's shell line rather than an argv built by the pipeline. */
+    /**
+     * Whether this is the user's shell line rather than an argv built by the pipeline. Not a JSON
+     * property: as a bean getter it would be named {@code shell} and meet the {@code shell} component
+     * (the stored command then read back as the text {@code "false"}).
+     */
+    @JsonIgnore
     public boolean isShell() {
         return shell != null;
     }
 
     /** A readable rendering for reports and logs (argv elements quoted where needed). */
+    @JsonIgnore
     public String display() {
         if (shell != null) {
             return shell;

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param env      environment the install and test commands need (never secrets)
  * @param reason   why the project is unknown or its tests cannot run; {@code ""} otherwise
  * @param notes    what detection saw and chose, one line each, for the report
+ * @param packages the packages of a monorepo whose tests run one by one, grouped in the report, instead of
+ *                 {@code tests}; empty for a single project (or a monorepo whose own test script runs)
  */
 public record Detection(
         ProjectKind kind,
@@ -25,7 +27,8 @@ public record Detection(
         List<TestCandidate> tests,
         Map<String, String> env,
         String reason,
-        List<String> notes) {
+        List<String> notes,
+        List<TestTarget> packages) {
 
     public Detection {
         Objects.requireNonNull(kind, "kind");
@@ -35,11 +38,25 @@ public record Detection(
         env = Map.copyOf(env);
         reason = reason == null ? "" : reason;
         notes = List.copyOf(notes);
+        packages = packages == null ? List.of() : List.copyOf(packages);
+    }
+
+    /** A detection of a single project. */
+    public Detection(ProjectKind kind, String tool, List<Command> install, List<TestCandidate> tests,
+            Map<String, String> env, String reason, List<String> notes) {
+        this(kind, tool, install, tests, env, reason, notes, List.of());
+    }
+
+    /** This detection with {@code packages} to test one by one, and {@code note} added. */
+    public Detection withPackages(List<TestTarget> packages, String note) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.add(note);
+        return new Detection(kind, tool, install, tests, env, reason, all, packages);
     }
 
     /** Whether the test step has something to run. */
     public boolean runnable() {
-        return !tests.isEmpty();
+        return !tests.isEmpty() || !packages.isEmpty();
     }
 
     /** An unknown project, with the reason reported to the user. */

@@ -28,6 +28,9 @@ public final class ProjectDetector {
     private static final String NPM_PLACEHOLDER = "no test specified";
     private static final Pattern MAKE_TEST_TARGET =
             Pattern.compile("(?m)^(?:[^\\s:#=][^:#=\\n]*\\s)?test(?:\\s[^:#=\\n]*)?:(?![=:])");
+    private static final Pattern MAKE_CHECK_TARGET =
+            Pattern.compile("(?m)^(?:[^\\s:#=][^:#=\\n]*\\s)?check(?:\\s[^:#=\\n]*)?:(?![=:])");
+    private static final Pattern CMAKE_TESTS = Pattern.compile("(?i)\\b(enable_testing|add_test|ctest)\\b");
     private static final Pattern REQUIREMENT_LINE = Pattern.compile("(?m)^\\s*[^#\\s]");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,18 +73,39 @@ public final class ProjectDetector {
                 || files.has("setup.cfg")) {
             return python(files, reportsDir);
         }
+        if (files.has("CMakeLists.txt") && CMAKE_TESTS.matcher(files.content("CMakeLists.txt").orElse("")).find()) {
+            return new Detection(ProjectKind.MAKE, "cmake",
+                    List.of(Command.argv("cmake", "-S", ".", "-B", "build"), Command.argv("cmake", "--build", "build")),
+                    List.of(TestCandidate.of(Command.argv("ctest", "--test-dir", "build", "--output-on-failure",
+                            "--output-junit", reportsDir + "/ctest.xml"), ResultFormat.JUNIT_XML, reportsDir + "/ctest.xml")
+                            .runBy("ctest")),
+                    Map.of(), "", List.of("CMakeLists.txt with tests (enable_testing/add_test): ctest with a JUnit report"));
+        }
         String makefile = makefileName(files);
+        if (makefile == null && files.has("configure") && files.has("Makefile.in")) {
+            return new Detection(ProjectKind.MAKE, "make", List.of(Command.argv("./configure")),
+                    List.of(TestCandidate.of(Command.argv("make", "check"), ResultFormat.AUTO).runBy("automake")),
+                    Map.of(), "", List.of("configure script and Makefile.in (autotools): ./configure, then make check"));
+        }
         if (makefile != null) {
             String content = files.content(makefile).orElse("");
+            boolean check = MAKE_CHECK_TARGET.matcher(content).find();
+            boolean automake = content.contains("am__") || content.contains("TEST_SUITE_LOG") || files.has("Makefile.am");
+            if (check && (automake || !MAKE_TEST_TARGET.matcher(content).find())) {
+                return new Detection(ProjectKind.MAKE, "make", List.of(),
+                        List.of(TestCandidate.of(Command.argv("make", "check"), ResultFormat.AUTO)
+                                .runBy(automake ? "automake" : "")),
+                        Map.of(), "", List.of(makefile + " has a check target" + (automake ? " (automake)" : "")));
+            }
             if (MAKE_TEST_TARGET.matcher(content).find()) {
                 return new Detection(ProjectKind.MAKE, "make", List.of(),
                         List.of(TestCandidate.of(Command.argv("make", "test"), ResultFormat.AUTO)),
                         Map.of(), "", List.of(makefile + " has a test target"));
             }
-            return Detection.unknown(makefile + " has no \"test\" target, and no other build file was found",
+            return Detection.unknown(makefile + " has no \"test\" or \"check\" target, and no other build file was found",
                     List.of("found " + makefile));
         }
-        return Detection.unknown("no known build file (package.json, pyproject.toml, requirements.txt, setup.py, "
+        return Detection.unknown("no known build file (package.json, pyproject.toml, requirements.txt, setup.py, CMakeLists.txt, "
                 + "go.mod, pom.xml, build.gradle, Cargo.toml, or a Makefile with a test target) "
                 + "at the project root", List.of());
     }
@@ -93,7 +117,7 @@ public final class ProjectDetector {
         return new Detection(ProjectKind.MAVEN, mvn,
                 List.of(Command.argv(mvn, "-B", "-ntp", "-DskipTests", "test-compile")),
                 List.of(TestCandidate.of(Command.argv(mvn, "-B", "-ntp", "test"), ResultFormat.JUNIT_XML,
-                        "{target,**/target}/surefire-reports/TEST-*.xml")),
+                        "{target,**/target}/surefire-reports/TEST-*.xml").runBy("surefire")),
                 Map.of(), "", notes);
     }
 
@@ -105,21 +129,21 @@ public final class ProjectDetector {
         return new Detection(ProjectKind.GRADLE, gradle,
                 List.of(Command.argv(gradle, "--no-daemon", "--console=plain", "testClasses")),
                 List.of(TestCandidate.of(Command.argv(gradle, "--no-daemon", "--console=plain", "test"),
-                        ResultFormat.JUNIT_XML, "{build,**/build}/test-results/**/TEST-*.xml")),
+                        ResultFormat.JUNIT_XML, "{build,**/build}/test-results/**/TEST-*.xml").runBy("gradle")),
                 Map.of(), "", notes);
     }
 
     private static Detection rust() {
         return new Detection(ProjectKind.RUST, "cargo",
                 List.of(Command.argv("cargo", "fetch")),
-                List.of(TestCandidate.of(Command.argv("cargo", "test", "--no-fail-fast"), ResultFormat.CARGO_TEST)),
+                List.of(TestCandidate.of(Command.argv("cargo", "test", "--no-fail-fast"), ResultFormat.CARGO_TEST).runBy("cargo")),
                 Map.of(), "", List.of("Cargo.toml found"));
     }
 
     private static Detection go() {
         return new Detection(ProjectKind.GO, "go",
                 List.of(Command.argv("go", "mod", "download")),
-                List.of(TestCandidate.of(Command.argv("go", "test", "-json", "./..."), ResultFormat.GO_TEST_JSON)),
+                List.of(TestCandidate.of(Command.argv("go", "test", "-json", "./..."), ResultFormat.GO_TEST_JSON).runBy("go test")),
                 Map.of(), "", List.of("go.mod found"));
     }
 
@@ -176,18 +200,33 @@ public final class ProjectDetector {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CI", "true");
         env.put("JEST_JUNIT_OUTPUT_DIR", reportsDir);
-        if (testScript.matches("(?s).*\\bnode\\s+(?:[^|&;]*\\s)?--test\\b.*")) {
-            // node's test runner writes TAP only when asked on newer Node versions.
-            env.put("NODE_OPTIONS", "--test-reporter=tap");
-            notes.add("test script uses node's test runner: TAP reporter");
-        }
         if (testScript.isBlank() || testScript.contains(NPM_PLACEHOLDER)) {
             return new Detection(ProjectKind.NODE, tool, install, List.of(), env,
                     "package.json has no \"test\" script", notes);
         }
+        NodeTestRunner runner = NodeTestRunner.of(pkg, reportsDir);
+        notes.add(runner.runner().isEmpty() ? "test runner not recognised (" + runner.why() + "): reading any known output"
+                : "test runner " + runner.runner() + ": " + runner.why());
+        if (runner.runner().equals("node:test")) {
+            // node's test runner writes TAP only when asked on newer Node versions
+            env.put("NODE_OPTIONS", "--test-reporter=tap");
+            notes.add("node's test runner: TAP reporter (NODE_OPTIONS=--test-reporter=tap)");
+        }
+        List<String> reportPaths = new ArrayList<>(runner.reports());
+        reportPaths.addAll(List.of(reportsDir + "/*.xml", "junit.xml", "test-results/**.xml", "reports/junit*.xml"));
+        Command plain = Command.argv(tool, "test");
+        Command command = plain;
+        if (!runner.flags().isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of(tool, "test"));
+            if (tool.equals("npm")) {
+                argv.add("--");
+            }
+            argv.addAll(runner.flags());
+            command = Command.argv(argv);
+        }
         return new Detection(ProjectKind.NODE, tool, install,
-                List.of(TestCandidate.of(Command.argv(tool, "test"), ResultFormat.AUTO,
-                        reportsDir + "/*.xml", "junit.xml", "test-results/**.xml", "reports/junit*.xml")),
+                List.of(new TestCandidate(null, command, runner.format(), reportPaths.stream().distinct().toList(),
+                        runner.runner(), runner.flags().isEmpty() ? null : plain)),
                 env, "", notes);
     }
 
@@ -236,14 +275,47 @@ public final class ProjectDetector {
         }
         List<String> pythonCmd = new ArrayList<>(runPrefix);
         pythonCmd.add(python);
-        List<TestCandidate> tests = List.of(
-                new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import pytest")),
-                        Command.argv(concat(pythonCmd, "-m", "pytest", "-rfE", junit)),
-                        ResultFormat.JUNIT_XML, List.of(reportsDir + "/pytest.xml")),
-                TestCandidate.of(Command.argv(concat(pythonCmd, "-m", "unittest", "discover", "-v")),
-                        ResultFormat.PYTHON_TEXT));
+        List<TestCandidate> tests = new ArrayList<>();
+        boolean nose2 = files.has("nose2.cfg") || files.has("unittest.cfg") || pyproject.contains("[tool.nose2");
+        if (nose2) {
+            notes.add("nose2 configuration found: nose2 when it is installed");
+            tests.add(new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import nose2")),
+                    Command.argv(concat(pythonCmd, "-m", "nose2", "-v")), ResultFormat.PYTHON_TEXT, List.of(), "unittest",
+                    null));
+        }
+        // pytest collects differently from unittest (no load_tests, so no doctests added there): it is
+        // the runner only for a project that shows it uses pytest
+        String pytestSign = pytestSign(files, pyproject);
+        if (pytestSign.isEmpty()) {
+            notes.add("no sign of pytest (no pytest.ini, conftest.py, [tool.pytest] or pytest requirement): unittest");
+        } else {
+            notes.add("pytest: " + pytestSign + " (unittest when pytest is not installed)");
+            tests.add(new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import pytest")),
+                    Command.argv(concat(pythonCmd, "-m", "pytest", "-rfE", junit)),
+                    ResultFormat.JUNIT_XML, List.of(reportsDir + "/pytest.xml"), "pytest", null));
+        }
+        tests.add(TestCandidate.of(Command.argv(concat(pythonCmd, "-m", "unittest", "discover", "-v")),
+                ResultFormat.PYTHON_TEXT).runBy("unittest"));
         return new Detection(ProjectKind.PYTHON, tool, install, tests,
                 Map.of("PYTHONDONTWRITEBYTECODE", "1", "PIP_DISABLE_PIP_VERSION_CHECK", "1"), "", notes);
+    }
+
+    private static String pytestSign(ProjectFiles files, String pyproject) {
+        for (String name : List.of("pytest.ini", "conftest.py")) {
+            if (files.has(name)) {
+                return name + " found";
+            }
+        }
+        if (pyproject.contains("pytest")) {
+            return "pyproject.toml names pytest";
+        }
+        for (String name : List.of("setup.cfg", "requirements.txt", "requirements-dev.txt", "requirements-test.txt",
+                "tox.ini", "setup.py")) {
+            if (files.content(name).orElse("").contains("pytest")) {
+                return name + " names pytest";
+            }
+        }
+        return "";
     }
 
     private static boolean declaresDependencies(String pyproject) {

@@ -21,7 +21,8 @@ public record ProjectFiles(Set<String> paths, Map<String, String> contents) {
     /** Files whose content detection uses, relative to the project root. */
     public static final List<String> FILES_TO_READ = List.of(
             "package.json", "requirements.txt", "pyproject.toml", "setup.cfg",
-            "Makefile", "makefile", "GNUmakefile", ".yarnrc.yml");
+            "Makefile", "makefile", "GNUmakefile", ".yarnrc.yml", "CMakeLists.txt", "requirements-dev.txt",
+            "requirements-test.txt", "tox.ini", "setup.py", "pnpm-workspace.yaml", "go.mod");
 
     /** Largest content detection reads from one file; the rest is ignored. */
     public static final int MAX_CONTENT_CHARS = 256 * 1024;

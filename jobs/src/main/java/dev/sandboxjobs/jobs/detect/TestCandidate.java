@@ -12,18 +12,34 @@ import java.util.Objects;
  * @param command     the test command
  * @param format      what the command's results look like
  * @param reportPaths glob patterns (relative to the project directory, or absolute) of the
- *                    JUnit XML files the command writes; empty when it writes none
+ *                    report files (JUnit XML, jest's JSON) the command writes; empty when it writes none
+ * @param runner      the test runner expected ({@code "mocha"}, {@code "pytest"}, {@code "surefire"}…),
+ *                    {@code ""} when unknown; the runner whose printed totals the counts are checked against
+ * @param plain       the same command without the report flags the pipeline added, run instead when the
+ *                    runner refuses them (an older version); {@code null} when no flag was added
  */
-public record TestCandidate(Command probe, Command command, ResultFormat format, List<String> reportPaths) {
+public record TestCandidate(Command probe, Command command, ResultFormat format, List<String> reportPaths, String runner,
+        Command plain) {
 
     public TestCandidate {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(format, "format");
         reportPaths = List.copyOf(reportPaths);
+        runner = runner == null ? "" : runner;
+    }
+
+    /** A candidate with no runner named and no plain variant. */
+    public TestCandidate(Command probe, Command command, ResultFormat format, List<String> reportPaths) {
+        this(probe, command, format, reportPaths, "", null);
     }
 
     /** A candidate with no probe. */
     public static TestCandidate of(Command command, ResultFormat format, String... reportPaths) {
         return new TestCandidate(null, command, format, List.of(reportPaths));
+    }
+
+    /** This candidate with {@code runner} named. */
+    public TestCandidate runBy(String runner) {
+        return new TestCandidate(probe, command, format, reportPaths, runner, plain);
     }
 }

@@ -14,6 +14,14 @@ public interface ArtifactSink {
     /** Stores {@code content} as {@code name} and returns where it is (a path or URI). */
     String store(String name, byte[] content);
 
+    /**
+     * Keeps no artifact (each is "stored" under its own name): for a pipeline that is only checked,
+     * or submitted to the job engine, which stores the reports of a run itself.
+     */
+    static ArtifactSink none() {
+        return (name, content) -> name;
+    }
+
     /** Writes artifacts as files in {@code dir}, created if needed. */
     static ArtifactSink directory(Path dir) {
         return (name, content) -> {

@@ -1,6 +1,6 @@
 package dev.sandboxjobs.jobs.pipeline;
 
-import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.ExecResult;
+import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.CommandResult;
 import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.ExecSpec;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
@@ -78,6 +78,16 @@ public final class CloneStep {
 
     /** Runs the step; throws {@link StepException} when the repository cannot be brought in. */
     public Outcome run(PipelineSandbox sandbox) {
+        PipelineNetwork.Phase network = PipelineNetwork.Phase.begin(sandbox, request.network().clonePolicy(request));
+        try {
+            Outcome done = bringIn(sandbox);
+            return new Outcome(done.projectDir(), done.commit(), done.dirty(), done.report().withNetwork(network.end()));
+        } catch (StepException e) {
+            throw new StepException(e.report().withNetwork(network.end()));
+        }
+    }
+
+    private Outcome bringIn(PipelineSandbox sandbox) {
         Instant start = clock.instant();
         List<String> shown = new ArrayList<>();
         StringBuilder log = new StringBuilder();
@@ -97,21 +107,31 @@ public final class CloneStep {
                 shown.add("copy " + local + " -> " + workspace.source());
                 gitClone(sandbox, "file://" + workspace.source(), repo, start, shown, log);
             }
+        } else if (request.hostPath().isPresent()) {
+            Path local = request.hostPath().get().toAbsolutePath().normalize();
+            if (!Files.isDirectory(local)) {
+                throw fail(start, shown, log, -1, "the file:// URL names " + local + ", which is not a directory on this"
+                        + " host (file:// URLs are resolved on the engine's host, like a directory)");
+            }
+            // a file:// URL is the host's repository: its committed history, cloned like any URL
+            sandbox.copyIn(local, workspace.source());
+            shown.add("copy " + local + " -> " + workspace.source());
+            gitClone(sandbox, "file://" + workspace.source(), repo, start, shown, log);
         } else {
             gitClone(sandbox, request.repository(), repo, start, shown, log);
         }
         String commit = "";
         if (sandbox.listFiles(repo, 1).contains(".git/")) {
-            ExecResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), Map.of());
+            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), Map.of());
             commit = head.success() ? head.stdout().strip() : "";
             if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
-                ExecResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), Map.of());
+                CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), Map.of());
                 dirty = status.success() && !status.stdout().isBlank();
             }
         }
         String projectDir = workspace.project(request.subdirectory());
         if (!request.subdirectory().isEmpty()) {
-            ExecResult isDir = sandbox.exec(List.of("test", "-d", projectDir), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
+            CommandResult isDir = sandbox.exec(List.of("test", "-d", projectDir), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
             if (!isDir.success()) {
                 throw fail(start, shown, log, -1, "the subdirectory \"" + request.subdirectory()
                         + "\" does not exist in the repository");
@@ -153,7 +173,7 @@ public final class CloneStep {
         for (int i = 0; i < commands.size(); i++) {
             List<String> argv = commands.get(i);
             shown.add(String.join(" ", argv));
-            ExecResult r = git(sandbox, argv, env);
+            CommandResult r = git(sandbox, argv, env);
             log.append(r.combined());
             if (r.timedOut()) {
                 throw new StepException(new StepReport(NAME, StepStatus.TIMED_OUT, Duration.between(start, clock.instant()),
@@ -165,7 +185,7 @@ public final class CloneStep {
                     // servers that refuse a fetch by SHA: fetch everything, then check out the commit
                     List<String> full = List.of("git", "-C", dir, "fetch", "--quiet", "origin");
                     shown.add(String.join(" ", full));
-                    ExecResult all = git(sandbox, full, env);
+                    CommandResult all = git(sandbox, full, env);
                     log.append(all.combined());
                     if (all.success()) {
                         commands.set(i + 1, List.of("git", "-C", dir, "-c", "advice.detachedHead=false", "checkout",
@@ -178,7 +198,7 @@ public final class CloneStep {
         }
     }
 
-    private String describeGitFailure(ExecResult r) {
+    private String describeGitFailure(CommandResult r) {
         String err = redact(r.stderr()).strip();
         String lower = err.toLowerCase(java.util.Locale.ROOT);
         String what;
@@ -219,7 +239,7 @@ public final class CloneStep {
         return env;
     }
 
-    private ExecResult git(PipelineSandbox sandbox, List<String> argv, Map<String, String> extraEnv) {
+    private CommandResult git(PipelineSandbox sandbox, List<String> argv, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>(gitEnv());
         env.putAll(extraEnv);
         Map<String, SecretValue> secrets = request.token() == null ? Map.of() : Map.of(TOKEN_ENV, request.token());

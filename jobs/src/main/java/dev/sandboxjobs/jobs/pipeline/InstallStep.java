@@ -2,13 +2,16 @@ package dev.sandboxjobs.jobs.pipeline;
 
 import dev.sandboxjobs.jobs.detect.Command;
 import dev.sandboxjobs.jobs.detect.Detection;
+import dev.sandboxjobs.jobs.detect.Monorepo;
 import dev.sandboxjobs.jobs.detect.ProjectDetector;
 import dev.sandboxjobs.jobs.detect.ProjectFiles;
 import dev.sandboxjobs.jobs.detect.ProjectKind;
-import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.ExecResult;
+import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.CommandResult;
 import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.ExecSpec;
 import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
+import dev.sandboxjobs.jobs.toolchain.ImageChoice;
+import dev.sandboxjobs.jobs.toolchain.ToolchainUse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,19 +32,36 @@ public final class InstallStep {
 
     public static final String NAME = "install";
 
+    /** How npm ci, pnpm and yarn refuse a lockfile that does not match package.json. */
+    private static final java.util.regex.Pattern OUT_OF_SYNC = java.util.regex.Pattern.compile(
+            "are in sync|ERR_PNPM_OUTDATED_LOCKFILE|lockfile needs to be updated|YN0028|Missing: .* from lock file");
+
     /**
      * What the install produced.
      *
      * @param detection what detection decided
      * @param env       the environment for the test step (caches + detection)
      * @param report    the step's report
+     * @param toolchains the toolchain used, tool by tool: wanted, used, where from
+     * @param versions  the versions of the kind's tools, as they printed them after the install
+     *                  ({@code "node" -> "v24.11.1"})
      */
-    public record Outcome(Detection detection, Map<String, String> env, StepReport report) {
+    public record Outcome(Detection detection, Map<String, String> env, StepReport report, List<ToolchainUse> toolchains,
+            Map<String, String> versions) {
+        public Outcome {
+            toolchains = toolchains == null ? List.of() : List.copyOf(toolchains);
+            versions = versions == null ? Map.of() : new LinkedHashMap<>(versions);
+        }
+
+        public Outcome(Detection detection, Map<String, String> env, StepReport report) {
+            this(detection, env, report, List.of(), Map.of());
+        }
     }
 
     private final PipelineRequest request;
     private final Workspace workspace;
     private final Clock clock;
+    private List<ToolchainUse> toolchains = List.of();
 
     public InstallStep(PipelineRequest request, Workspace workspace, Clock clock) {
         this.request = request;
@@ -72,11 +92,40 @@ public final class InstallStep {
 
     /** Detects the project in {@code projectDir}, applying the request's overrides. */
     public Detection detect(PipelineSandbox sandbox, String projectDir) {
-        return ProjectDetector.detect(readProjectFiles(sandbox, projectDir), request.overrides(), workspace.reports());
+        ProjectFiles files = readProjectFiles(sandbox, projectDir);
+        Detection detection = ProjectDetector.detect(files, request.overrides(), workspace.reports());
+        boolean maybeMonorepo = switch (detection.kind()) {
+            case NODE -> files.content("package.json").orElse("").contains("\"workspaces\"")
+                    || files.has("pnpm-workspace.yaml");
+            case GO, UNKNOWN -> true;
+            default -> false;
+        };
+        if (request.overrides().test() != null || !maybeMonorepo) {
+            return detection;
+        }
+        CommandResult found = sandbox.exec(List.of("find", projectDir, "-mindepth", "2", "-maxdepth",
+                String.valueOf(Monorepo.SEARCH_DEPTH + 1), "(", "-name", "node_modules", "-o", "-name", ".git", "-o",
+                "-name", "vendor", "-o", "-name", "testdata", ")", "-prune", "-o", "(", "-name", "package.json", "-o",
+                "-name", "go.mod", ")", "-type", "f", "-printf", "%P\\n"), ExecSpec.of("/", Map.of(), Duration.ofMinutes(1)));
+        List<String> manifests = found.stdout().lines().filter(l -> !l.isBlank()).limit(2_000).toList();
+        return Monorepo.discover(detection, files, manifests, path -> sandbox.readFile(projectDir + "/" + path,
+                ProjectFiles.MAX_CONTENT_CHARS).map(b -> new String(b, StandardCharsets.UTF_8)), workspace.reports());
     }
 
     /** Runs the install for an already made {@code detection}. */
     public Outcome run(PipelineSandbox sandbox, String projectDir, Detection detection) {
+        PipelineNetwork.Phase network = PipelineNetwork.Phase.begin(sandbox,
+                request.network().installPolicy(request, detection.kind()));
+        try {
+            Outcome done = install(sandbox, projectDir, detection);
+            return new Outcome(done.detection(), done.env(), done.report().withNetwork(network.end()), done.toolchains(),
+                    done.versions());
+        } catch (StepException e) {
+            throw new StepException(e.report().withNetwork(network.end()));
+        }
+    }
+
+    private Outcome install(PipelineSandbox sandbox, String projectDir, Detection detection) {
         Instant start = clock.instant();
         Map<String, String> env = new LinkedHashMap<>(request.caches().envFor(detection.kind()));
         env.putAll(detection.env());
@@ -88,7 +137,7 @@ public final class InstallStep {
             throw new StepException(new StepReport(NAME, StepStatus.FAILED, elapsed(start), "", -1,
                     "tests cannot run: " + detection.reason(), String.join("\n", detection.notes())));
         }
-        ExecResult mkdir = sandbox.exec(List.of("mkdir", "-p", workspace.reports()),
+        CommandResult mkdir = sandbox.exec(List.of("mkdir", "-p", workspace.reports()),
                 ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
         if (!mkdir.success()) {
             throw new StepException(new StepReport(NAME, StepStatus.FAILED, elapsed(start), "mkdir -p " + workspace.reports(),
@@ -98,13 +147,23 @@ public final class InstallStep {
         List<String> shown = new ArrayList<>();
         Instant deadline = start.plus(request.installTimeout());
         int exit = -1;
+        // the toolchain the project asks for: PATH and JAVA_HOME for the install and the tests
+        ToolchainProvisioner.Prepared toolchain = new ToolchainProvisioner(workspace, clock)
+                .prepare(sandbox, projectDir, detection, env, deadline, start);
+        env.putAll(toolchain.env());
+        toolchains = toolchain.toolchains();
+        shown.addAll(toolchain.commands());
+        output.append(toolchain.output());
+        if (!toolchain.commands().isEmpty()) {
+            exit = 0;
+        }
         for (Command command : detection.install()) {
             shown.add(command.display());
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.isNegative() || left.isZero()) {
                 throw timedOut(start, shown, output);
             }
-            ExecResult r = sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, left));
+            CommandResult r = sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, left));
             output.append(r.combined());
             exit = r.exitCode();
             if (r.timedOut()) {
@@ -112,17 +171,33 @@ public final class InstallStep {
             }
             if (!r.success()) {
                 String message = command.display() + " exited with " + r.exitCode();
+                if (OUT_OF_SYNC.matcher(r.combined()).find()) {
+                    message += ": the lockfile is out of sync with package.json (run " + detection.tool()
+                            + " install and commit the lockfile)";
+                }
                 if (!command.isShell() && (r.exitCode() == 127 || r.exitCode() == 126)) {
-                    message += ": \"" + command.argv().get(0) + "\" is not installed in the sandbox image "
-                            + "(use the runtime-full image, or override the install command)";
+                    message += ": \"" + command.argv().get(0) + "\" is not installed in the sandbox image"
+                            + (detection.kind() == ProjectKind.GRADLE
+                            ? " (no image has Gradle: the project needs its wrapper, ./gradlew)"
+                            : ImageChoice.FULL_KINDS.contains(detection.kind())
+                            ? " (a " + detection.kind().id() + " project needs the full image: image \"full\", --full)"
+                            : " (choose an image that has it, or override the install command)");
                 }
                 throw new StepException(new StepReport(NAME, StepStatus.FAILED, elapsed(start), String.join(" && ", shown),
                         r.exitCode(), message, output.toString()));
             }
         }
-        String message = detection.install().isEmpty() ? "nothing to install" : "installed with " + detection.tool();
+        String message = detection.install().isEmpty()
+                ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
+                : "installed with " + detection.tool();
+        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection);
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),
-                String.join(" && ", shown), exit, message, output.toString()));
+                String.join(" && ", shown), exit, message, output.toString()), toolchain.toolchains(), versions);
+    }
+
+    /** The toolchain of the last {@link #run}, also when it failed after preparing it; empty before. */
+    public List<ToolchainUse> toolchains() {
+        return toolchains;
     }
 
     private StepException timedOut(Instant start, List<String> shown, StringBuilder output) {

@@ -1,5 +1,7 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.sandboxjobs.jobs.cache.CacheMounts;
 import dev.sandboxjobs.jobs.detect.Overrides;
 import java.net.URI;
@@ -30,10 +32,33 @@ import java.util.regex.Pattern;
  * @param cloneTimeout   limit for the clone step
  * @param installTimeout limit for the install step
  * @param testTimeout    limit for the test step
+ * @param network        where the sandbox may connect to in each step ({@link PipelineNetwork#defaults()}:
+ *                       the git host to clone, the kind's registries to install, nothing to test)
+ * @param image          {@value #IMAGE_RUNTIME}, {@value #IMAGE_FULL} or an image reference for the
+ *                       durable workflow's sandbox; null to choose from the project (a local directory is
+ *                       read when the run is submitted, other repositories get the runtime image unless the
+ *                       submitter chose with {@link PipelineImages#choose}, as the command line does).
+ *                       {@link TestingPipeline#run(dev.sandboxjobs.engine.SandboxEngine, dev.sandboxjobs.engine.SandboxOptions)}
+ *                       runs in the image of its options.
+ * @param tokenSecret    the NAME of a secret the sandbox holds as an environment variable with the token
+ *                       for a private repository (the job engine's {@code SecretResolver} gives its value),
+ *                       or null; used when {@code token} is null
+ *
+ * <p>Jackson writes and reads a request as the workflow's JSON parameters, only what differs from the
+ * defaults ({@code {"repository": "…", "ref": "main", "testTimeoutSeconds": 600, "cache": false,
+ * "image": "full", "tokenSecret": "GIT_TOKEN", "installAllow": […], "testNetwork": "none"}}), the
+ * shape runs stored by 0.1 hold. A token value and the clone depth are not part of it.
  */
+@JsonSerialize(using = PipelineParameters.Json.Writer.class)
+@JsonDeserialize(using = PipelineParameters.Json.Reader.class)
 public record PipelineRequest(String repository, String ref, int depth, String subdirectory, SecretValue token,
         Overrides overrides, CacheMounts caches, Duration cloneTimeout, Duration installTimeout,
-        Duration testTimeout) {
+        Duration testTimeout, PipelineNetwork network, String image, String tokenSecret) {
+
+    /** The image variant of the runtime image (Node/npm, Python, make, git). */
+    public static final String IMAGE_RUNTIME = "runtime";
+    /** The image variant with JDK 21 and 25 + Maven, Go and Rust. */
+    public static final String IMAGE_FULL = "full";
 
     private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/].*|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/.*");
     private static final Pattern COMMIT = Pattern.compile("^[0-9a-f]{7,40}$");
@@ -44,6 +69,9 @@ public record PipelineRequest(String repository, String ref, int depth, String s
         subdirectory = normalizeSubdirectory(subdirectory == null ? "" : subdirectory);
         overrides = overrides == null ? Overrides.NONE : overrides;
         caches = caches == null ? CacheMounts.defaults() : caches;
+        network = network == null ? PipelineNetwork.defaults() : network;
+        image = image == null || image.isEmpty() ? null : image;
+        tokenSecret = tokenSecret == null || tokenSecret.isEmpty() ? null : tokenSecret;
         if (depth < 0) {
             throw new IllegalArgumentException("depth must be 0 (full history) or positive, not " + depth);
         }
@@ -77,6 +105,21 @@ public record PipelineRequest(String repository, String ref, int depth, String s
 
     public SourceKind sourceKind() {
         return isUrl(repository) ? SourceKind.REMOTE : SourceKind.LOCAL_DIRECTORY;
+    }
+
+    /**
+     * For a {@code file://} URL, the host path it names: such a URL means a repository on the engine's
+     * host (like a directory), copied into the sandbox and cloned there, not a path inside the sandbox.
+     */
+    public java.util.Optional<Path> hostPath() {
+        if (!repository.regionMatches(true, 0, "file://", 0, 7)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Path.of(URI.create(repository.replace(" ", "%20"))));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return java.util.Optional.of(Path.of(repository.substring("file://".length())));
+        }
     }
 
     /** Whether {@link #ref()} looks like a commit SHA (7 to 40 lowercase hex digits). */
@@ -163,6 +206,29 @@ public record PipelineRequest(String repository, String ref, int depth, String s
         return new Builder(repository);
     }
 
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(repository);
+        b.ref = ref;
+        b.depth = depth;
+        b.subdirectory = subdirectory;
+        b.token = token;
+        b.overrides = overrides;
+        b.caches = caches;
+        b.cloneTimeout = cloneTimeout;
+        b.installTimeout = installTimeout;
+        b.testTimeout = testTimeout;
+        b.network = network;
+        b.image = image;
+        b.tokenSecret = tokenSecret;
+        return b;
+    }
+
+    /** A copy with {@code image} (a variant name or a reference; null to choose from the project). */
+    public PipelineRequest withImage(String image) {
+        return toBuilder().image(image).build();
+    }
+
     /** Builds a {@link PipelineRequest} with defaults: shallow clone, caches on, 5/15/30 minute timeouts. */
     public static final class Builder {
         private final String repository;
@@ -175,6 +241,11 @@ public record PipelineRequest(String repository, String ref, int depth, String s
         private Duration cloneTimeout = Duration.ofMinutes(5);
         private Duration installTimeout = Duration.ofMinutes(15);
         private Duration testTimeout = Duration.ofMinutes(30);
+        private PipelineNetwork network = PipelineNetwork.defaults();
+        private String image;
+        private String tokenSecret;
+        private java.util.List<String> installAllow;
+        private String testNetwork;
 
         private Builder(String repository) {
             this.repository = repository;
@@ -192,6 +263,19 @@ public record PipelineRequest(String repository, String ref, int depth, String s
         public Builder cloneTimeout(Duration v) { cloneTimeout = v; return this; }
         public Builder installTimeout(Duration v) { installTimeout = v; return this; }
         public Builder testTimeout(Duration v) { testTimeout = v; return this; }
+        /** Where the sandbox may connect to in each step (default {@link PipelineNetwork#defaults()}). */
+        public Builder network(PipelineNetwork v) { network = v; installAllow = null; testNetwork = null; return this; }
+        /**
+         * Egress rules replacing the kind's registries during install (the git host is added); null for the
+         * kind's registries. With {@link #testNetwork(String)}, a shortcut for {@link #network(PipelineNetwork)}.
+         */
+        public Builder installAllow(java.util.List<String> v) { installAllow = v; return this; }
+        /** {@code "none"}, {@code "install"} or {@code "open"}; null for the kind's default. */
+        public Builder testNetwork(String v) { testNetwork = v; return this; }
+        /** {@value PipelineRequest#IMAGE_RUNTIME}, {@value PipelineRequest#IMAGE_FULL} or an image reference; null to choose. */
+        public Builder image(String v) { image = v; return this; }
+        /** The NAME of a secret holding the token (the durable workflow's way to give one). */
+        public Builder tokenSecret(String v) { tokenSecret = v; return this; }
 
         public PipelineRequest build() {
             String repo = repository;
@@ -203,8 +287,13 @@ public record PipelineRequest(String repository, String ref, int depth, String s
                     secret = SecretValue.of(embedded);
                 }
             }
+            PipelineNetwork net = network;
+            if (installAllow != null || testNetwork != null) {
+                net = PipelineParameters.network(installAllow != null ? installAllow : net.installAllow(),
+                        testNetwork != null ? testNetwork : net.testNetwork() == null ? null : net.testNetwork().id());
+            }
             return new PipelineRequest(repo, ref, depth, subdirectory, secret, overrides, caches, cloneTimeout,
-                    installTimeout, testTimeout);
+                    installTimeout, testTimeout, net, image, tokenSecret);
         }
     }
 }

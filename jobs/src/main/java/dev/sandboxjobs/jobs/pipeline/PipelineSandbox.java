@@ -1,5 +1,7 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import dev.sandboxjobs.engine.egress.EgressEvent;
+import dev.sandboxjobs.engine.egress.EgressPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,20 +10,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The seam between the pipeline's steps and a sandbox: the five calls the steps make.
+ * The seam between the pipeline's steps and a sandbox: the five calls the steps make, and the
+ * egress policy of each step with the log of what it tried.
  * An adapter over {@code dev.sandboxjobs.engine.Sandbox} implements it for real; unit
  * tests use a hand-written fake.
  *
  * <p>Rules an implementation keeps: {@link #exec} runs the argv as is (no shell);
  * {@link ExecSpec#secretEnv()} values reach the process environment only and are never
  * logged, stored or echoed; a timeout kills the command's whole process tree and is
- * reported as {@link ExecResult#timedOut()}, not thrown. Infrastructure faults (the
+ * reported as {@link CommandResult#timedOut()}, not thrown. Infrastructure faults (the
  * container died, Docker is gone) are thrown as unchecked exceptions and are not results.
  */
 public interface PipelineSandbox {
 
     /** Runs {@code argv} without a shell. A non-zero exit is a result, not an exception. */
-    ExecResult exec(List<String> argv, ExecSpec spec);
+    CommandResult exec(List<String> argv, ExecSpec spec);
 
     /** Up to {@code maxBytes} of the file at {@code path}, or empty when there is no such file. */
     Optional<byte[]> readFile(String path, int maxBytes);
@@ -39,14 +42,31 @@ public interface PipelineSandbox {
     void copyIn(Path source, String target);
 
     /**
+     * Puts {@code policy} in force for the sandbox's new connections; false (nothing changed) when
+     * the sandbox has no network at all, which no policy can give it. The default has no network.
+     */
+    default boolean setEgressPolicy(EgressPolicy policy) {
+        return false;
+    }
+
+    /** What the sandbox tried to reach through the egress proxy, oldest first (the SDK's egress log). */
+    default List<EgressEvent> egressLog() {
+        return List.of();
+    }
+
+    /**
      * How to run one command.
      *
      * @param cwd       working directory in the sandbox
      * @param env       environment added for this command
      * @param secretEnv environment holding secrets: passed to the process only
      * @param timeout   after which the command's process tree is killed
+     * @param detached  whether the command's output goes through files rather than pipes, so that the exec
+     *                  ends when the command itself exits even when processes it started (a daemon) still
+     *                  hold their output open; its output is read back from the files (head and tail)
      */
-    record ExecSpec(String cwd, Map<String, String> env, Map<String, SecretValue> secretEnv, Duration timeout) {
+    record ExecSpec(String cwd, Map<String, String> env, Map<String, SecretValue> secretEnv, Duration timeout,
+            boolean detached) {
         public ExecSpec {
             Objects.requireNonNull(cwd, "cwd");
             env = Map.copyOf(env);
@@ -54,8 +74,17 @@ public interface PipelineSandbox {
             Objects.requireNonNull(timeout, "timeout");
         }
 
+        public ExecSpec(String cwd, Map<String, String> env, Map<String, SecretValue> secretEnv, Duration timeout) {
+            this(cwd, env, secretEnv, timeout, false);
+        }
+
         public static ExecSpec of(String cwd, Map<String, String> env, Duration timeout) {
             return new ExecSpec(cwd, env, Map.of(), timeout);
+        }
+
+        /** This spec with the output going through files ({@link #detached()}). */
+        public ExecSpec detach() {
+            return new ExecSpec(cwd, env, secretEnv, timeout, true);
         }
     }
 
@@ -67,8 +96,8 @@ public interface PipelineSandbox {
      * @param stderr   standard error
      * @param timedOut whether the timeout killed it
      */
-    record ExecResult(int exitCode, String stdout, String stderr, boolean timedOut) {
-        public ExecResult {
+    record CommandResult(int exitCode, String stdout, String stderr, boolean timedOut) {
+        public CommandResult {
             stdout = stdout == null ? "" : stdout;
             stderr = stderr == null ? "" : stderr;
         }

@@ -26,7 +26,7 @@ import java.util.Set;
  * <pre>{@code
  * Workflow lines = Workflow.named("count-lines")
  *         .parameters(PipelineSteps.cloneParameters())           // "repository" required, "ref", …
- *         .sandbox(SandboxSpec.defaults().withNetwork("bridge"))
+ *         .sandbox(SandboxSpec.defaults().withNetwork(NetworkMode.BRIDGE))
  *         .step(PipelineSteps.cloneStep())
  *         .step(PipelineSteps.step("count", (ctx, checkout) -> {
  *             ExecResult r = ctx.sandbox(Sandbox.class).exec(
@@ -44,7 +44,7 @@ import java.util.Set;
  * <li><b>clone</b> ({@link #cloneStep()}) reads the run's parameters {@code repository} (a git URL or
  *     a directory of the engine's host), {@code ref}, {@code subdirectory},
  *     {@code cloneTimeoutSeconds} and {@code tokenSecret}, exactly as the testing pipeline does
- *     ({@link TestingPipelineParameters}), and brings the repository into the sandbox at
+ *     (see {@link PipelineRequest} for the JSON form), and brings the repository into the sandbox at
  *     {@code /workspace/repo}. A clone that fails stores the reports (with the clone step alone)
  *     and fails the run.</li>
  * <li><b>your steps</b> ({@link #step(String, Body)}) get the clone's {@link Checkout} (project
@@ -164,7 +164,7 @@ public final class PipelineSteps {
             throw new IllegalStateException("no clone outcome: put PipelineSteps.cloneStep() before your steps");
         }
         CloneStep.Outcome cloned = TestingPipelineWorkflow.read(clone.get("outcome"), CloneStep.Outcome.class);
-        TestingPipelineParameters p = TestingPipelineWorkflow.parameters(ctx);
+        PipelineRequest p = TestingPipelineWorkflow.parameters(ctx);
         return new Checkout(cloned.projectDir(), cloned.commit(), p.repository(), p.ref());
     }
 
@@ -176,14 +176,12 @@ public final class PipelineSteps {
     // ---- the built-in steps ----
 
     private static StepResult runClone(StepContext ctx) {
-        TestingPipelineParameters p = TestingPipelineWorkflow.parameters(ctx);
-        return TestingPipelineWorkflow.clone(ctx, TestingPipelineWorkflow.pipelineRequest(p, CacheMounts.none()),
-                p.tokenSecret(), PipelineResult.CUSTOM, List.of());
+        return TestingPipelineWorkflow.clone(ctx, TestingPipelineWorkflow.pipelineRequest(ctx, CacheMounts.none()),
+                PipelineResult.CUSTOM, List.of());
     }
 
     private static StepResult runReport(StepContext ctx, List<String> steps) {
-        TestingPipelineParameters p = TestingPipelineWorkflow.parameters(ctx);
-        PipelineRequest request = TestingPipelineWorkflow.pipelineRequest(p, CacheMounts.none());
+        PipelineRequest request = TestingPipelineWorkflow.pipelineRequest(ctx, CacheMounts.none());
         PipelineResult.Builder draft = TestingPipelineWorkflow.afterClone(ctx, request).projectType(PipelineResult.CUSTOM);
         StringBuilder output = new StringBuilder();
         StepReport failed = null;

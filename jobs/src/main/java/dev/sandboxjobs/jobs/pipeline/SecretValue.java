@@ -5,8 +5,9 @@ import java.util.Objects;
 /**
  * A secret (a repository token) that must never appear in a command line, a log, a report
  * or the database. {@link #toString()} is redacted; only {@link #reveal()} gives the value,
- * and only a sandbox adapter setting a process environment should call it. It stands in
- * for the engine's {@code Secret} until the SDK lands.
+ * and only a sandbox adapter setting a process environment should call it. Unlike the SDK's
+ * {@code Secret} (resolved when a command starts, possibly from a supplier), it holds the value
+ * given with the request, and can {@link #redact} it from the output of the commands that used it.
  */
 public final class SecretValue {
 

@@ -1,19 +1,18 @@
 package dev.sandboxjobs.jobs.pipeline;
 
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.engine.Secret;
+import dev.sandboxjobs.jobs.cache.CacheMounts;
 import dev.sandboxjobs.jobs.cache.CacheMount;
-import dev.sandboxjobs.jobs.detect.Detection;
 import dev.sandboxjobs.jobs.pipeline.internal.SdkPipelineSandbox;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import dev.sandboxjobs.jobs.report.PipelineResult;
-import dev.sandboxjobs.jobs.report.StepReport;
-import dev.sandboxjobs.jobs.report.StepStatus;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,7 +22,10 @@ import java.util.Objects;
  * <pre>{@code
  * try (SandboxEngine engine = SandboxEngine.create()) {
  *     PipelineRequest request = PipelineRequest.builder("https://git.example.com/app.git").ref("main").build();
- *     PipelineResult result = new TestingPipeline(request, ArtifactSink.directory(Path.of("out")))
+ *     PipelineResult result = TestingPipeline.builder(request)
+ *             .artifacts(ArtifactSink.directory(Path.of("out")))
+ *             .token(Secret.fromEnv("GIT_TOKEN"))
+ *             .buildUnchecked()
  *             .run(engine, SandboxOptions.builder().image(RuntimeImage.fullDefaultReference()).build());
  *     System.out.println(result.tests().passed() + " passed; report: " + result.artifacts().get("report.html"));
  * }
@@ -36,8 +38,10 @@ import java.util.Objects;
  * <p>Failures of the project (an unreachable repository, a missing branch, an unknown kind,
  * a failing install, failing or hanging tests) are results with {@code success == false};
  * infrastructure faults thrown by the sandbox propagate, so that the job engine can retry.
- * Each step is a separate class so that the job engine can run and persist them as
- * workflow steps; this class runs them in order for direct use and tests.
+ * The stages and how their outcomes make the result are assembled once ({@code PipelineStages}):
+ * this class runs them in order in one sandbox; {@link TestingPipelineWorkflow} runs the same
+ * stages as durable steps of the job engine, with the same {@link PipelineRequest} as its
+ * parameters ({@code TestingPipelineWorkflow.request(pipeline.request())}).
  */
 public final class TestingPipeline {
 
@@ -57,9 +61,6 @@ public final class TestingPipeline {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Label on every sandbox {@link #run(SandboxEngine, SandboxOptions)} creates. */
-    public static final String SANDBOX_LABEL = "dev.sandboxjobs.job";
-
     /** Runs the pipeline in a fresh sandbox of the engine's default image; see {@link #run(SandboxEngine, SandboxOptions)}. */
     public PipelineResult run(SandboxEngine engine) {
         return run(engine, SandboxOptions.DEFAULT);
@@ -74,7 +75,7 @@ public final class TestingPipeline {
      */
     public PipelineResult run(SandboxEngine engine, SandboxOptions options) {
         Objects.requireNonNull(engine, "engine");
-        SandboxOptions.Builder sandboxOptions = options.toBuilder().label(SANDBOX_LABEL, "testing-pipeline");
+        SandboxOptions.Builder sandboxOptions = options.toBuilder().label(Labels.JOB, "testing-pipeline");
         for (CacheMount cache : request.caches().mounts()) {
             sandboxOptions.volume(cache.volume(), cache.containerPath());
         }
@@ -109,47 +110,87 @@ public final class TestingPipeline {
 
     /** Runs the four steps in {@code sandbox}; the caller creates and destroys the sandbox. */
     public PipelineResult run(PipelineSandbox sandbox) {
-        Instant start = clock.instant();
-        PipelineResult.Builder result = PipelineResult.builder()
-                .repository(request.displayRepository()).branch(request.ref()).subdirectory(request.subdirectory())
-                .startedAt(start);
-        try {
-            CloneStep.Outcome cloned = new CloneStep(request, workspace, clock).run(sandbox);
-            result.step(cloned.report()).commit(cloned.commit());
-            if (cloned.dirty()) {
-                result.note("the working copy's uncommitted changes were included");
-            }
+        return new PipelineStages(request, workspace, clock).run(sandbox, artifacts, this::redact);
+    }
 
-            InstallStep install = new InstallStep(request, workspace, clock);
-            Detection detection = install.detect(sandbox, cloned.projectDir());
-            result.projectType(detection.kind().id()).tool(detection.tool());
-            detection.notes().forEach(result::note);
-            InstallStep.Outcome installed = install.run(sandbox, cloned.projectDir(), detection);
-            result.step(installed.report());
-
-            TestStep.Outcome tested = new TestStep(request, workspace, clock)
-                    .run(sandbox, cloned.projectDir(), installed.detection(), installed.env());
-            StepReport test = tested.report();
-            result.step(test).tests(tested.summary()).exitCode(tested.result().exitCode())
-                    .output(redact(tested.result().stdout())).errors(redact(tested.result().stderr()))
-                    .success(test.status() == StepStatus.SUCCEEDED);
-            if (test.status() == StepStatus.TIMED_OUT) {
-                result.failure(test.message());
-            }
-        } catch (StepException e) {
-            StepReport failed = e.report();
-            result.step(failed).success(false).failure(failed.name() + " failed: " + failed.message());
-            for (String later : new String[] {CloneStep.NAME, InstallStep.NAME, TestStep.NAME}) {
-                if (result.build().step(later).isEmpty()) {
-                    result.step(StepReport.skipped(later, failed.name() + " failed"));
-                }
-            }
-        }
-        result.duration(Duration.between(start, clock.instant()));
-        return new ReportStep(artifacts, clock).run(result.build());
+    /** The request this pipeline runs. */
+    public PipelineRequest request() {
+        return request;
     }
 
     private String redact(String text) {
         return request.token() == null ? text : request.token().redact(text);
+    }
+
+    /**
+     * A builder of a pipeline for {@code request}: the request's values, plus what only a direct run
+     * has (where the reports go, a token value, the caches, a workspace and a clock).
+     */
+    public static Builder builder(PipelineRequest request) {
+        return new Builder(request);
+    }
+
+    /**
+     * Builds a {@link TestingPipeline}; {@link #build()} checks the request as the job engine checks a
+     * run's parameters at submission (a local directory that exists, a known image variant or a valid
+     * reference, a secret name, egress rules…) and lists every problem.
+     */
+    public static final class Builder {
+        private final PipelineRequest request;
+        private ArtifactSink artifacts = ArtifactSink.none();
+        private Secret token;
+        private CacheMounts caches;
+        private Workspace workspace = Workspace.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(PipelineRequest request) {
+            this.request = Objects.requireNonNull(request, "request");
+        }
+
+        /** Where the reports go (default: nowhere, {@link ArtifactSink#none()}). */
+        public Builder artifacts(ArtifactSink v) { artifacts = Objects.requireNonNull(v, "artifacts"); return this; }
+        /**
+         * The token for a private repository, resolved when the pipeline is built; it replaces the
+         * request's, is never in a command line, and is redacted from the output.
+         */
+        public Builder token(Secret v) { token = v; return this; }
+        /** The dependency caches, replacing the request's ({@link CacheMounts#none()} to opt out). */
+        public Builder caches(CacheMounts v) { caches = Objects.requireNonNull(v, "caches"); return this; }
+        public Builder workspace(Workspace v) { workspace = Objects.requireNonNull(v, "workspace"); return this; }
+        public Builder clock(Clock v) { clock = Objects.requireNonNull(v, "clock"); return this; }
+
+        /**
+         * The pipeline.
+         *
+         * @throws InvalidPipelineException listing every problem of the request
+         */
+        public TestingPipeline build() throws InvalidPipelineException {
+            PipelineRequest.Builder b = request.toBuilder();
+            if (token != null) {
+                b.token(SecretValue.of(token.reveal()));
+            }
+            if (caches != null) {
+                b.caches(caches);
+            }
+            PipelineRequest built = b.build();
+            List<String> problems = TestingPipelineWorkflow.problems(built);
+            if (!problems.isEmpty()) {
+                throw new InvalidPipelineException(problems);
+            }
+            return new TestingPipeline(built, artifacts, workspace, clock);
+        }
+
+        /**
+         * {@link #build()} for callers that want an unchecked exception.
+         *
+         * @throws IllegalArgumentException with every problem, separated by {@code "; "}
+         */
+        public TestingPipeline buildUnchecked() {
+            try {
+                return build();
+            } catch (InvalidPipelineException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
     }
 }

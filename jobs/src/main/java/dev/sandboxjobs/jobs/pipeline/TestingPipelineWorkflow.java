@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sandboxjobs.engine.Labels;
+import dev.sandboxjobs.engine.NetworkMode;
 import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.VolumeMount;
 import dev.sandboxjobs.engine.setup.RuntimeImage;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.RetryPolicy;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunRequest;
@@ -27,29 +32,26 @@ import dev.sandboxjobs.jobs.report.StepReport;
 import dev.sandboxjobs.jobs.report.StepStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
  * The testing pipeline as a durable workflow of the job engine, named {@value #NAME}: steps
  * {@code clone → install → test → report} in one per-run sandbox, each persisted with its result.
  *
  * <pre>{@code
- * try (SandboxEngine engine = SandboxEngine.create()) {
- *     Jobs jobs = engine.jobs();
+ * try (SandboxEngine engine = SandboxEngine.create(); JobEngine jobEngine = JobEngine.over(engine)) {
+ *     JobsWorker jobs = jobEngine.worker();
  *     BuiltInWorkflows.registerAll(jobs);                 // registers TestingPipelineWorkflow.create()
  *     jobs.start();
  *     Run run = jobs.submit(TestingPipelineWorkflow.request(
- *             TestingPipelineParameters.builder("https://git.example.com/app.git").ref("main").build()).build());
+ *             PipelineRequest.builder("https://git.example.com/app.git").ref("main").tokenSecret("GIT_TOKEN").build()).build());
  *     jobs.await(run.id(), Duration.ofMinutes(60));
  *     PipelineResult result = TestingPipelineWorkflow.result(jobs, run.id()).orElseThrow();
  *     byte[] html = jobs.readArtifact(run.id(), "report.html");
@@ -57,21 +59,24 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <ul>
- * <li>Parameters ({@link TestingPipelineParameters}) are checked when the run is submitted; a
+ * <li>Parameters (a {@link PipelineRequest}, stored as JSON: see there) are checked when the run is submitted; a
  *     bad one is refused with {@code INVALID_PARAMETERS}. A token is given as a secret NAME,
  *     resolved by the engine's {@code SecretResolver} when the sandbox is created, and is never in
  *     the parameters, the database, the logs or the reports.</li>
  * <li>The sandbox follows the parameters: the image variant, the cache volumes (unless
- *     {@code cache} is false), bridge networking, label {@value TestingPipeline#SANDBOX_LABEL}.</li>
+ *     {@code cache} is false), bridge networking, label {@value Labels#JOB}.</li>
  * <li>Each step stores its outcome as JSON ({@code {"outcome": …}}); the step that ends the
  *     pipeline — {@code report}, or an earlier one that failed — also stores the whole
  *     {@link PipelineResult} under {@code "result"} and the artifacts {@code report.json},
- *     {@code junit.xml}, {@code report.md}, {@code report.html} ({@link Jobs#readArtifact}).</li>
+ *     {@code junit.xml}, {@code report.md}, {@code report.html} ({@link JobsClient#readArtifact}).</li>
  * <li>A red test suite, a repository that cannot be cloned, a failing install and a test step
  *     timeout are {@link StepResult#failure failed results}: the run is {@code FAILED}, with no
  *     retry. Infrastructure faults (Docker, a lost sandbox) propagate and are retried in a new
  *     sandbox ({@link RetryPolicy#attempts(int) 2 attempts}).</li>
  * </ul>
+ *
+ * <p>The steps are the stages of {@link TestingPipeline}, assembled once ({@code PipelineStages}); this
+ * class adds what makes them durable: each stage's outcome stored, and the result rebuilt from them.
  */
 public final class TestingPipelineWorkflow {
     /** The workflow's name. */
@@ -81,14 +86,8 @@ public final class TestingPipelineWorkflow {
             .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]*");
-    private static final Set<String> TEXT_FIELDS = Set.of("repository", "ref", "subdirectory", "installCommand",
-            "testCommand", "image", "tokenSecret");
-    private static final Set<String> INT_FIELDS = Set.of("cloneTimeoutSeconds", "installTimeoutSeconds",
-            "testTimeoutSeconds");
     private static final int MAX_LOG_LINES = 2_000;
-    private static final List<String> OWN_STEPS = List.of(CloneStep.NAME, InstallStep.NAME, TestStep.NAME);
+    private static final List<String> OWN_STEPS = PipelineStages.NAMES;
 
     private TestingPipelineWorkflow() {}
 
@@ -110,10 +109,10 @@ public final class TestingPipelineWorkflow {
         }
 
         String resolve(String image) {
-            if (image == null || image.isEmpty() || image.equals(TestingPipelineParameters.IMAGE_RUNTIME)) {
+            if (image == null || image.isEmpty() || image.equals(PipelineRequest.IMAGE_RUNTIME)) {
                 return runtime;
             }
-            return image.equals(TestingPipelineParameters.IMAGE_FULL) ? full : image;
+            return image.equals(PipelineRequest.IMAGE_FULL) ? full : image;
         }
     }
 
@@ -122,7 +121,7 @@ public final class TestingPipelineWorkflow {
         return create(Images.defaults());
     }
 
-    /** The workflow, running in {@code images} with the default caches; register it with {@link Jobs#register}. */
+    /** The workflow, running in {@code images} with the default caches; register it with {@link JobsClient#register}. */
     public static Workflow create(Images images) {
         return create(images, CacheMounts.defaults());
     }
@@ -140,26 +139,57 @@ public final class TestingPipelineWorkflow {
                 .timeout(Duration.ofHours(2))
                 .retry(RetryPolicy.attempts(2))
                 .step(Step.of(CloneStep.NAME, ctx -> cloneStep(ctx, caches)))
-                .step(Step.of(InstallStep.NAME, ctx -> installStep(ctx, caches)))
-                .step(Step.of(TestStep.NAME, ctx -> testStep(ctx, caches)))
-                .step(Step.of(ReportStep.NAME, ctx -> reportStep(ctx, caches)))
+                .step(Step.of(InstallStep.NAME, ctx -> installStep(ctx, images, caches)))
+                .step(Step.of(TestStep.NAME, ctx -> testStep(ctx, images, caches)))
+                .step(Step.of(ReportStep.NAME, ctx -> reportStep(ctx, images, caches)))
                 .build();
     }
 
-    /** A request to run the workflow with {@code parameters}; add labels, a timeout… and build it. */
-    public static RunRequest.Builder request(TestingPipelineParameters parameters) {
-        return RunRequest.of(NAME).parameters(JSON.valueToTree(parameters));
+    /**
+     * A request to run the workflow with {@code request} as its parameters; add labels, a timeout… and
+     * build it. Its caches are the workflow's ({@link #create(Images, CacheMounts)}), or none when
+     * the request has none.
+     *
+     * @throws IllegalArgumentException when the request holds a token value (from the repository URL
+     *                                  or {@link PipelineRequest.Builder#token}: a durable run is given the
+     *                                  NAME of a secret, {@link PipelineRequest.Builder#tokenSecret}) or a
+     *                                  clone depth other than 1
+     */
+    public static RunRequest.Builder request(PipelineRequest request) {
+        if (request.token() != null) {
+            throw new IllegalArgumentException(CREDENTIALS);
+        }
+        if (request.depth() != 1) {
+            throw new IllegalArgumentException("the testing-pipeline workflow clones with depth 1, not " + request.depth());
+        }
+        return RunRequest.of(NAME).parameters(JSON.valueToTree(request));
+    }
+
+    /** A request to run {@code pipeline}'s request durably; see {@link #request(PipelineRequest)}. */
+    public static RunRequest.Builder request(TestingPipeline pipeline) {
+        return request(pipeline.request());
+    }
+
+    private static final String CREDENTIALS = "the repository URL holds credentials: remove them and give the NAME"
+            + " of a secret holding the token as \"tokenSecret\"";
+
+    /**
+     * What is wrong with {@code request}, as {@link #validate} finds it in the request's JSON form (a
+     * token value is not part of it: see {@link #request(PipelineRequest)}); empty when nothing is.
+     */
+    public static List<String> problems(PipelineRequest request) {
+        return validate(JSON.valueToTree(request));
     }
 
     /**
      * The pipeline's result as the step that ended it stored it, or empty when no step got that far
      * (the run is queued, running, or ended by a fault, a timeout or a cancellation).
      */
-    public static Optional<PipelineResult> result(Jobs jobs, String runId) {
+    public static Optional<PipelineResult> result(JobsClient jobs, String runId) {
         return result(jobs.get(runId));
     }
 
-    /** The pipeline's result stored in {@code run}'s steps, if any; see {@link #result(Jobs, String)}. */
+    /** The pipeline's result stored in {@code run}'s steps, if any; see {@link #result(JobsClient, String)}. */
     public static Optional<PipelineResult> result(Run run) {
         List<StepRun> steps = run.steps();
         for (int i = steps.size() - 1; i >= 0; i--) {
@@ -171,48 +201,33 @@ public final class TestingPipelineWorkflow {
         return Optional.empty();
     }
 
-    /** The parameters' problems, empty when they are valid (called by the engine at submit). */
+    /**
+     * The parameters' problems, empty when they are valid (called by the engine at submit): each field
+     * is bound by Jackson to its field of the request's JSON form with no coercion (a number
+     * is not a string, "yes" is not a boolean), then the values are checked and the request its source.
+     */
     public static List<String> validate(JsonNode params) {
-        List<String> problems = new ArrayList<>();
         if (params == null || !params.isObject()) {
             return List.of("the parameters must be a JSON object with at least \"repository\"");
         }
-        params.fieldNames().forEachRemaining(name -> {
-            JsonNode v = params.get(name);
-            if (v.isNull()) {
-                return;
-            }
-            if (TEXT_FIELDS.contains(name)) {
-                if (!v.isTextual()) {
-                    problems.add("\"" + name + "\" must be a string");
-                }
-            } else if (INT_FIELDS.contains(name)) {
-                if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
-                    problems.add("\"" + name + "\" must be a positive whole number of seconds");
-                }
-            } else if (name.equals("cache")) {
-                if (!v.isBoolean()) {
-                    problems.add("\"cache\" must be true or false");
-                }
-            } else if (name.equals("token") || name.equals("password")) {
-                problems.add("\"" + name + "\" is not a parameter: never put a secret in the parameters; give the"
-                        + " NAME of a secret as \"tokenSecret\"");
-            } else {
-                problems.add("unknown parameter \"" + name + "\"");
-            }
-        });
-        if (!params.hasNonNull("repository")) {
-            problems.add("parameter \"repository\" is required");
+        List<String> problems = ParameterBinding.typeProblems(params);
+        ObjectNode bound = ParameterBinding.wellTyped(params);
+        if (!bound.hasNonNull("repository")) {
+            bound.put("repository", "");
         }
-        if (!problems.isEmpty()) {
+        PipelineParameters p = read(bound, PipelineParameters.class);
+        problems.addAll(p.problems());
+        if (p.repository().isEmpty()) {
             return problems;
         }
-        TestingPipelineParameters p = read(params, TestingPipelineParameters.class);
         try {
-            PipelineRequest request = pipelineRequest(p, CacheMounts.none());
+            PipelineRequest request = p.toRequest(true);
             if (request.token() != null) {
-                problems.add("the repository URL holds credentials: remove them and give the NAME of a secret"
-                        + " holding the token as \"tokenSecret\"");
+                problems.add(CREDENTIALS);
+            }
+            if (request.hostPath().isPresent() && !Files.isDirectory(request.hostPath().get())) {
+                problems.add("\"repository\" is a file:// URL, resolved on this host, but " + request.hostPath().get()
+                        + " is not a directory here");
             }
             if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY
                     && !Files.isDirectory(Path.of(request.repository()))) {
@@ -222,25 +237,19 @@ public final class TestingPipelineWorkflow {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        if (p.tokenSecret() != null && !VARIABLE.matcher(p.tokenSecret()).matches()) {
-            problems.add("\"tokenSecret\" must be a secret name (letters, digits, _), not " + p.tokenSecret());
-        }
-        if (p.image() != null && !IMAGE.matcher(p.image()).matches()) {
-            problems.add("\"image\" must be \"runtime\", \"full\" or an image reference, not " + p.image());
-        }
         return problems;
     }
 
     /** The run's sandbox: the image variant, caches as volumes, the token secret, network for clones and installs. */
     static SandboxSpec sandbox(Images images, CacheMounts caches, JsonNode params) {
-        TestingPipelineParameters p = read(params, TestingPipelineParameters.class);
-        SandboxSpec spec = SandboxSpec.image(images.resolve(p.image()))
-                .withNetwork("bridge")
-                .withLabels(Map.of(TestingPipeline.SANDBOX_LABEL, NAME));
-        if (p.useCache()) {
-            List<SandboxSpec.Volume> volumes = new ArrayList<>();
+        PipelineRequest p = read(params, PipelineRequest.class);
+        SandboxSpec spec = SandboxSpec.image(images.resolve(WorkflowImage.variant(p)))
+                .withNetwork(NetworkMode.BRIDGE)
+                .withLabels(Map.of(Labels.JOB, NAME));
+        if (!p.caches().isEmpty()) {
+            List<VolumeMount> volumes = new ArrayList<>();
             for (CacheMount m : caches.mounts()) {
-                volumes.add(new SandboxSpec.Volume(m.volume(), m.containerPath()));
+                volumes.add(VolumeMount.of(m.volume(), m.containerPath()));
             }
             spec = spec.withVolumes(volumes);
         }
@@ -250,34 +259,16 @@ public final class TestingPipelineWorkflow {
         return spec;
     }
 
-    /** The pipeline request the parameters describe (no token: that is a secret of the sandbox). */
-    static PipelineRequest pipelineRequest(TestingPipelineParameters p, CacheMounts caches) {
-        PipelineRequest.Builder b = PipelineRequest.builder(p.repository()).ref(p.ref()).subdirectory(p.subdirectory());
-        if (p.installCommand() != null) {
-            b.installCommand(p.installCommand());
-        }
-        if (p.testCommand() != null) {
-            b.testCommand(p.testCommand());
-        }
-        if (p.cloneTimeoutSeconds() != null) {
-            b.cloneTimeout(Duration.ofSeconds(p.cloneTimeoutSeconds()));
-        }
-        if (p.installTimeoutSeconds() != null) {
-            b.installTimeout(Duration.ofSeconds(p.installTimeoutSeconds()));
-        }
-        if (p.testTimeoutSeconds() != null) {
-            b.testTimeout(Duration.ofSeconds(p.testTimeoutSeconds()));
-        }
-        b.caches(p.useCache() ? caches : CacheMounts.none());
-        return b.build();
+    /** The run's request, with the workflow's {@code caches} unless it asks for none. */
+    static PipelineRequest pipelineRequest(StepContext ctx, CacheMounts caches) {
+        PipelineRequest request = parameters(ctx);
+        return request.caches().isEmpty() ? request : request.toBuilder().caches(caches).build();
     }
 
     // ---- the steps ----
 
     private static StepResult cloneStep(StepContext ctx, CacheMounts caches) {
-        TestingPipelineParameters p = parameters(ctx);
-        return clone(ctx, pipelineRequest(p, caches), p.tokenSecret(), null,
-                List.of(CloneStep.NAME, InstallStep.NAME, TestStep.NAME));
+        return clone(ctx, pipelineRequest(ctx, caches), null, OWN_STEPS);
     }
 
     /**
@@ -285,30 +276,28 @@ public final class TestingPipelineWorkflow {
      * when the clone fails, stores the reports (the steps in {@code steps} that did not run listed as
      * skipped) and fails the run.
      */
-    static StepResult clone(StepContext ctx, PipelineRequest request, String tokenSecret, String projectType,
-            List<String> steps) {
+    static StepResult clone(StepContext ctx, PipelineRequest request, String projectType, List<String> steps) {
         Instant start = ctx.clock().instant();
         ctx.log().info("Cloning " + request.displayRepository() + (request.ref().isEmpty() ? "" : " @ " + request.ref())
                 + (request.subdirectory().isEmpty() ? "" : " (project in " + request.subdirectory() + ")"));
         ObjectNode value = JSON.createObjectNode();
         value.put("startedAt", start.toString());
         try {
-            CloneStep.Outcome cloned = new CloneStep(request, Workspace.DEFAULT, ctx.clock(), tokenSecret)
-                    .run(sandbox(ctx));
+            CloneStep.Outcome cloned = new PipelineStages(request, Workspace.DEFAULT, ctx.clock()).clone(sandbox(ctx));
             log(ctx, cloned.report());
             value.set("outcome", JSON.valueToTree(cloned));
             return StepResult.success(value);
         } catch (StepException e) {
             log(ctx, e.report());
-            return endEarly(ctx, value, e.report(), draft(request, start).projectType(projectType), steps);
+            return endEarly(ctx, value, e.report(), PipelineStages.started(request, start).projectType(projectType), steps);
         }
     }
 
-    private static StepResult installStep(StepContext ctx, CacheMounts caches) {
-        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
+    private static StepResult installStep(StepContext ctx, Images images, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(ctx, caches);
         CloneStep.Outcome cloned = outcome(ctx, CloneStep.NAME, CloneStep.Outcome.class);
         PipelineSandbox sandbox = sandbox(ctx);
-        InstallStep install = new InstallStep(request, Workspace.DEFAULT, ctx.clock());
+        InstallStep install = new PipelineStages(request, Workspace.DEFAULT, ctx.clock()).installer();
         Detection detection = install.detect(sandbox, cloned.projectDir());
         ctx.log().info("Detected " + detection.kind().id() + (detection.tool().isEmpty() ? "" : " (" + detection.tool() + ")"));
         detection.notes().forEach(n -> ctx.log().info(n));
@@ -316,26 +305,27 @@ public final class TestingPipelineWorkflow {
         value.set("detection", JSON.valueToTree(detection));
         try {
             InstallStep.Outcome installed = install.run(sandbox, cloned.projectDir(), detection);
+            installed.toolchains().forEach(t -> ctx.log().info("Toolchain: " + t.describe()));
             log(ctx, installed.report());
             value.set("outcome", JSON.valueToTree(installed));
             return StepResult.success(value);
         } catch (StepException e) {
             log(ctx, e.report());
-            return endEarly(ctx, value, e.report(), afterClone(ctx, request).projectType(detection.kind().id())
-                    .tool(detection.tool()).notes(withNotes(ctx, request, detection)), OWN_STEPS);
+            PipelineResult.Builder draft = PipelineStages.detected(afterClone(ctx, request), detection,
+                    WorkflowImage.note(images, request, detection), images.resolve(WorkflowImage.variant(request)));
+            return endEarly(ctx, value, e.report(), PipelineStages.provisioned(draft, install.toolchains()), OWN_STEPS);
         }
     }
 
-    private static StepResult testStep(StepContext ctx, CacheMounts caches) {
-        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
+    private static StepResult testStep(StepContext ctx, Images images, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(ctx, caches);
         CloneStep.Outcome cloned = outcome(ctx, CloneStep.NAME, CloneStep.Outcome.class);
         InstallStep.Outcome installed = outcome(ctx, InstallStep.NAME, InstallStep.Outcome.class);
         ObjectNode value = JSON.createObjectNode();
-        PipelineResult.Builder draft = afterInstall(ctx, request);
+        PipelineResult.Builder draft = afterInstall(ctx, images, request);
         TestStep.Outcome tested;
         try {
-            tested = new TestStep(request, Workspace.DEFAULT, ctx.clock())
-                    .run(sandbox(ctx), cloned.projectDir(), installed.detection(), installed.env());
+            tested = new PipelineStages(request, Workspace.DEFAULT, ctx.clock()).test(sandbox(ctx), cloned.projectDir(), installed);
         } catch (StepException e) {
             log(ctx, e.report());
             return endEarly(ctx, value, e.report(), draft, OWN_STEPS);
@@ -348,23 +338,17 @@ public final class TestingPipelineWorkflow {
         if (test.status() == StepStatus.SUCCEEDED) {
             return StepResult.success(value);
         }
-        draft.step(test).tests(tested.summary()).exitCode(tested.result().exitCode())
-                .output(tested.result().stdout()).errors(tested.result().stderr()).success(false);
-        if (test.status() == StepStatus.TIMED_OUT) {
-            draft.failure(test.message());
-        }
+        PipelineStages.tested(draft, tested, UnaryOperator.identity());
         String why = test.status() == StepStatus.TIMED_OUT ? test.message()
                 : "tests failed: " + tested.summary().failed() + " failed, " + tested.summary().errored() + " errored"
                         + (test.message().isEmpty() ? "" : " (" + test.message() + ")");
         return finish(ctx, value, draft, why);
     }
 
-    private static StepResult reportStep(StepContext ctx, CacheMounts caches) {
-        PipelineRequest request = pipelineRequest(parameters(ctx), caches);
+    private static StepResult reportStep(StepContext ctx, Images images, CacheMounts caches) {
+        PipelineRequest request = pipelineRequest(ctx, caches);
         TestStep.Outcome tested = outcome(ctx, TestStep.NAME, TestStep.Outcome.class);
-        PipelineResult.Builder draft = afterInstall(ctx, request).step(tested.report()).tests(tested.summary())
-                .exitCode(tested.result().exitCode()).output(tested.result().stdout())
-                .errors(tested.result().stderr()).success(true);
+        PipelineResult.Builder draft = PipelineStages.tested(afterInstall(ctx, images, request), tested, UnaryOperator.identity());
         return finish(ctx, JSON.createObjectNode(), draft, null);
     }
 
@@ -376,23 +360,17 @@ public final class TestingPipelineWorkflow {
      */
     private static StepResult endEarly(StepContext ctx, ObjectNode value, StepReport failed, PipelineResult.Builder draft,
             List<String> steps) {
-        draft.step(failed).success(false).failure(failed.name() + " failed: " + failed.message());
-        for (String later : steps) {
-            if (draft.build().step(later).isEmpty()) {
-                draft.step(StepReport.skipped(later, failed.name() + " failed"));
-            }
-        }
+        PipelineStages.ended(draft, failed, steps);
         value.set("outcome", JSON.valueToTree(failed));
         return finish(ctx, value, draft, failed.name() + " failed: " + failed.message());
     }
 
     /** Stores the reports as artifacts and the result in the step's value; {@code failure} null for a success. */
     static StepResult finish(StepContext ctx, ObjectNode value, PipelineResult.Builder draft, String failure) {
-        PipelineResult built = draft.build();
-        PipelineResult done = new ReportStep((name, content) -> {
+        PipelineResult done = PipelineStages.finish(draft, (name, content) -> {
             ctx.artifacts().put(name, content);
             return name;
-        }, ctx.clock()).run(draft.duration(Duration.between(built.startedAt(), ctx.clock().instant())).build());
+        }, ctx.clock());
         ctx.log().info("Stored " + String.join(", ", done.artifacts().keySet()));
         value.set("result", JSON.valueToTree(done));
         if (failure == null && done.success()) {
@@ -401,40 +379,28 @@ public final class TestingPipelineWorkflow {
         return StepResult.failure(failure != null ? failure : done.failure(), value);
     }
 
-    private static PipelineResult.Builder draft(PipelineRequest request, Instant start) {
-        return PipelineResult.builder().repository(request.displayRepository()).branch(request.ref())
-                .subdirectory(request.subdirectory()).startedAt(start);
-    }
-
+    /** The result so far after the clone step, from its stored outcome. */
     static PipelineResult.Builder afterClone(StepContext ctx, PipelineRequest request) {
         JsonNode clone = ctx.result(CloneStep.NAME);
         CloneStep.Outcome cloned = read(clone.get("outcome"), CloneStep.Outcome.class);
-        PipelineResult.Builder b = draft(request, Instant.parse(clone.get("startedAt").asText()))
-                .step(cloned.report()).commit(cloned.commit());
-        if (cloned.dirty()) {
-            b.note("the working copy's uncommitted changes were included");
-        }
-        return b;
+        return PipelineStages.cloned(PipelineStages.started(request, Instant.parse(clone.get("startedAt").asText())), cloned);
     }
 
-    private static List<String> withNotes(StepContext ctx, PipelineRequest request, Detection detection) {
-        List<String> notes = new ArrayList<>(afterClone(ctx, request).build().notes());
-        notes.addAll(detection.notes());
-        return notes;
-    }
-
-    private static PipelineResult.Builder afterInstall(StepContext ctx, PipelineRequest request) {
+    /** The result so far after the install step, from the stored outcomes. */
+    private static PipelineResult.Builder afterInstall(StepContext ctx, Images images, PipelineRequest request) {
         JsonNode install = ctx.result(InstallStep.NAME);
         Detection detection = read(install.get("detection"), Detection.class);
         InstallStep.Outcome installed = read(install.get("outcome"), InstallStep.Outcome.class);
-        return afterClone(ctx, request).projectType(detection.kind().id()).tool(detection.tool())
-                .notes(withNotes(ctx, request, detection)).step(installed.report());
+        PipelineResult.Builder draft = PipelineStages.detected(afterClone(ctx, request), detection,
+                WorkflowImage.note(images, request, detection), images.resolve(WorkflowImage.variant(request)));
+        return PipelineStages.installed(PipelineStages.provisioned(draft, installed.toolchains()), installed);
     }
 
     // ---- helpers ----
 
-    static TestingPipelineParameters parameters(StepContext ctx) {
-        return read(ctx.parameters(), TestingPipelineParameters.class);
+    /** The run's request, read from its parameters (as stored by this version or by 0.1). */
+    static PipelineRequest parameters(StepContext ctx) {
+        return read(ctx.parameters(), PipelineRequest.class);
     }
 
     static PipelineSandbox sandbox(StepContext ctx) {

@@ -1,8 +1,17 @@
 /**
  * The built-in testing pipeline: {@link dev.sandboxjobs.jobs.pipeline.CloneStep},
  * {@link dev.sandboxjobs.jobs.pipeline.InstallStep}, {@link dev.sandboxjobs.jobs.pipeline.TestStep},
- * {@link dev.sandboxjobs.jobs.pipeline.ReportStep}, run in order by
- * {@link dev.sandboxjobs.jobs.pipeline.TestingPipeline}.
+ * {@link dev.sandboxjobs.jobs.pipeline.ReportStep}, assembled once (the package-private
+ * {@code PipelineStages}) and run either in one go by
+ * {@link dev.sandboxjobs.jobs.pipeline.TestingPipeline} or as a durable job by
+ * {@link dev.sandboxjobs.jobs.pipeline.TestingPipelineWorkflow}. Both take the same
+ * {@link dev.sandboxjobs.jobs.pipeline.PipelineRequest}; the workflow stores it as its JSON parameters.
+ *
+ * <pre>{@code
+ * PipelineRequest request = PipelineRequest.builder("https://git.example.com/app.git").ref("main").build();
+ * PipelineResult now = TestingPipeline.builder(request).artifacts(ArtifactSink.directory(out)).build().run(engine);
+ * Run later = jobs.submit(TestingPipelineWorkflow.request(request).build());
+ * }</pre>
  *
  * <p>The seam: every sandbox-facing call goes through
  * {@link dev.sandboxjobs.jobs.pipeline.PipelineSandbox} (exec an argv with cwd, env,

@@ -1,6 +1,7 @@
 package dev.sandboxjobs.jobs.report;
 
 import dev.sandboxjobs.jobs.results.TestSummary;
+import dev.sandboxjobs.jobs.toolchain.ToolchainUse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,11 +41,18 @@ import java.util.Objects;
  * @param tests        the test counts and failures
  * @param notes        what detection saw and decided, and other remarks
  * @param artifacts    artifact name to path ({@code "report.html" -> "/…/report.html"})
+ * @param runner       the test runner detection expected ({@code mocha}, {@code pytest}, {@code surefire}…),
+ *                     {@code ""} when unknown
+ * @param toolVersions the versions of the tools used, as they printed them ({@code "node" -> "v20.19.1"})
+ * @param packages     a monorepo's packages, each with its own results (empty for a single project)
+ * @param image        the sandbox image the run used (its reference), {@code ""} when unknown
+ * @param toolchains   the toolchain used, tool by tool: the version wanted, the one used, where it came from
  */
 public record PipelineResult(boolean success, int exitCode, String output, String errors, String failure,
         String projectType, String tool, String repository, String branch, String commit, String subdirectory,
         Instant startedAt, Duration duration, List<StepReport> steps, TestSummary tests, List<String> notes,
-        Map<String, String> artifacts) {
+        Map<String, String> artifacts, String runner, Map<String, String> toolVersions, List<PackageResult> packages,
+        String image, List<ToolchainUse> toolchains) {
 
     /** The project type of a workflow composed with {@code PipelineSteps}: no tests, the steps' output. */
     public static final String CUSTOM = "custom";
@@ -68,6 +76,40 @@ public record PipelineResult(boolean success, int exitCode, String output, Strin
         tests = tests == null ? TestSummary.empty("none") : tests;
         notes = List.copyOf(notes);
         artifacts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
+        runner = nz(runner);
+        toolVersions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(toolVersions == null ? Map.of() : toolVersions));
+        packages = packages == null ? List.of() : List.copyOf(packages);
+        image = nz(image);
+        toolchains = toolchains == null ? List.of() : List.copyOf(toolchains);
+    }
+
+    /** Prefix of the test step's message when the tests passed but no result could be read. */
+    public static final String COUNTS_UNAVAILABLE = "test counts unavailable: ";
+
+    /** Whether the tests ran and passed while no result could be read: the counts are unknown, not zero. */
+    public boolean countsUnavailable() {
+        return !projectType.equals(CUSTOM) && !tests.hasResults() && step("test").isPresent()
+                && step("test").get().status() == StepStatus.SUCCEEDED;
+    }
+
+    /**
+     * The verdict in one line: {@code PASSED}, {@code PASSED, test counts unavailable: <why>},
+     * {@code FAILED} or {@code FAILED (<why>)}.
+     */
+    public String headline() {
+        if (success) {
+            if (!countsUnavailable()) {
+                return "PASSED";
+            }
+            String message = step("test").map(StepReport::message).orElse("");
+            int at = message.indexOf(COUNTS_UNAVAILABLE);
+            return "PASSED, " + (at >= 0 ? message.substring(at) : COUNTS_UNAVAILABLE + "no test results were found");
+        }
+        if (!failure.isEmpty()) {
+            return "FAILED (" + failure + ")";
+        }
+        String test = step("test").map(StepReport::message).orElse("");
+        return tests.failed() + tests.errored() > 0 || test.isEmpty() ? "FAILED" : "FAILED (" + test + ")";
     }
 
     /** The step named {@code name}, if it is in {@link #steps()}. */
@@ -100,6 +142,11 @@ public record PipelineResult(boolean success, int exitCode, String output, Strin
         b.tests = tests;
         b.notes = new ArrayList<>(notes);
         b.artifacts = new LinkedHashMap<>(artifacts);
+        b.runner = runner;
+        b.toolVersions = new LinkedHashMap<>(toolVersions);
+        b.packages = new ArrayList<>(packages);
+        b.image = image;
+        b.toolchains = new ArrayList<>(toolchains);
         return b;
     }
 
@@ -130,6 +177,11 @@ public record PipelineResult(boolean success, int exitCode, String output, Strin
         private TestSummary tests = TestSummary.empty("none");
         private List<String> notes = new ArrayList<>();
         private Map<String, String> artifacts = new LinkedHashMap<>();
+        private String runner = "";
+        private Map<String, String> toolVersions = new LinkedHashMap<>();
+        private List<PackageResult> packages = new ArrayList<>();
+        private String image = "";
+        private List<ToolchainUse> toolchains = new ArrayList<>();
 
         private Builder() {
         }
@@ -153,10 +205,16 @@ public record PipelineResult(boolean success, int exitCode, String output, Strin
         public Builder note(String v) { notes.add(v); return this; }
         public Builder notes(List<String> v) { notes = new ArrayList<>(v); return this; }
         public Builder artifacts(Map<String, String> v) { artifacts = new LinkedHashMap<>(v); return this; }
+        public Builder image(String v) { image = v; return this; }
+        public Builder toolchains(List<ToolchainUse> v) { toolchains = new ArrayList<>(v); return this; }
+        public Builder runner(String v) { runner = v; return this; }
+        public Builder toolVersions(Map<String, String> v) { toolVersions = new LinkedHashMap<>(v); return this; }
+        public Builder packages(List<PackageResult> v) { packages = new ArrayList<>(v); return this; }
 
         public PipelineResult build() {
             return new PipelineResult(success, exitCode, output, errors, failure, projectType, tool, repository,
-                    branch, commit, subdirectory, startedAt, duration, steps, tests, notes, artifacts);
+                    branch, commit, subdirectory, startedAt, duration, steps, tests, notes, artifacts, runner,
+                    toolVersions, packages, image, toolchains);
         }
     }
 }

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param exitCode the last command's exit code, or {@code -1} when none ran
  * @param message  a one-line explanation ({@code "npm ci exited with 1"}), {@code ""} if none
  * @param output   the step's captured output, capped ({@code ""} if not kept)
+ * @param network  what the step's sandbox tried to reach and the egress policy it had, or {@code null}
+ *                 when the step set no policy (the report step, a composed workflow's own steps)
  */
 public record StepReport(String name, StepStatus status, Duration duration, String command, int exitCode,
-        String message, String output) {
+        String message, String output, NetworkActivity network) {
 
     /** Most output kept per step. */
     public static final int MAX_OUTPUT = 64 * 1024;
@@ -27,6 +29,16 @@ public record StepReport(String name, StepStatus status, Duration duration, Stri
         command = command == null ? "" : command;
         message = message == null ? "" : message;
         output = OutputCap.headAndTail(output == null ? "" : output, MAX_OUTPUT);
+    }
+
+    public StepReport(String name, StepStatus status, Duration duration, String command, int exitCode,
+            String message, String output) {
+        this(name, status, duration, command, exitCode, message, output, null);
+    }
+
+    /** This report with {@code activity} as its network activity. */
+    public StepReport withNetwork(NetworkActivity activity) {
+        return new StepReport(name, status, duration, command, exitCode, message, output, activity);
     }
 
     /** A step that did not run. */

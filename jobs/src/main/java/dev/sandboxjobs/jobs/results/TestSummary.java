@@ -27,9 +27,11 @@ import java.util.Objects;
  * @param cases          the cases kept
  * @param casesTruncated whether some cases were dropped to respect {@link #MAX_CASES}
  * @param warnings       what the parser could not read (malformed input, caps hit)
+ * @param printed        the totals the runner printed itself, against which the counts were checked;
+ *                       {@code null} when it printed none that could be read
  */
 public record TestSummary(String format, int passed, int failed, int skipped, int errored, Duration duration,
-        List<TestCase> cases, boolean casesTruncated, List<String> warnings) {
+        List<TestCase> cases, boolean casesTruncated, List<String> warnings, PrintedTotals printed) {
 
     /** Most cases kept in a summary. */
     public static final int MAX_CASES = 5_000;
@@ -40,6 +42,37 @@ public record TestSummary(String format, int passed, int failed, int skipped, in
         duration = duration == null || duration.isNegative() ? Duration.ZERO : duration;
         cases = List.copyOf(cases);
         warnings = List.copyOf(warnings.size() > MAX_WARNINGS ? warnings.subList(0, MAX_WARNINGS) : warnings);
+    }
+
+    /** A summary without printed totals. */
+    public TestSummary(String format, int passed, int failed, int skipped, int errored, Duration duration,
+            List<TestCase> cases, boolean casesTruncated, List<String> warnings) {
+        this(format, passed, failed, skipped, errored, duration, cases, casesTruncated, warnings, null);
+    }
+
+    /**
+     * This summary checked against the totals the runner printed: {@code printed} is kept and every
+     * disagreement becomes a warning ({@link #countMismatches()}); the counts themselves are not changed.
+     */
+    public TestSummary checkedAgainst(PrintedTotals totals) {
+        if (totals == null) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        for (String m : totals.mismatches(this)) {
+            all.add("count mismatch: " + m);
+        }
+        return new TestSummary(format, passed, failed, skipped, errored, duration, cases, casesTruncated, all, totals);
+    }
+
+    /** Where the counts disagree with the runner's printed totals; empty when they agree or none were printed. */
+    public List<String> countMismatches() {
+        return printed == null ? List.of() : printed.mismatches(this);
+    }
+
+    /** Whether any result was parsed at all: false means the counts are unavailable, not zero. */
+    public boolean hasResults() {
+        return total() > 0;
     }
 
     /** A summary with no tests at all (nothing parsed). */
@@ -104,7 +137,8 @@ public record TestSummary(String format, int passed, int failed, int skipped, in
                 duration.plus(other.duration), concat(warnings, other.warnings));
         return new TestSummary(counted.format(), passed + other.passed, failed + other.failed,
                 skipped + other.skipped, errored + other.errored, counted.duration(), counted.cases(),
-                counted.casesTruncated() || casesTruncated || other.casesTruncated, counted.warnings());
+                counted.casesTruncated() || casesTruncated || other.casesTruncated, counted.warnings(),
+                printed != null ? printed : other.printed);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

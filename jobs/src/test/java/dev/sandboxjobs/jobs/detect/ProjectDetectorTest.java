@@ -57,10 +57,11 @@ class ProjectDetectorTest {
         Detection pnpm = detect(Map.of("package.json", pkg), "pnpm-lock.yaml");
 
         assertThat(yarn.install().get(0).argv()).containsExactly("yarn", "install", "--frozen-lockfile");
-        assertThat(argv(yarn)).containsExactly("yarn", "test");
+        assertThat(argv(yarn)).startsWith("yarn", "test", "--reporter=default", "--reporter=junit");
         assertThat(berry.install().get(0).argv()).containsExactly("yarn", "install", "--immutable");
         assertThat(pnpm.install().get(0).argv()).containsExactly("pnpm", "install", "--frozen-lockfile");
-        assertThat(argv(pnpm)).containsExactly("pnpm", "test");
+        assertThat(argv(pnpm)).startsWith("pnpm", "test", "--reporter=default");
+        assertThat(pnpm.tests().get(0).plain().argv()).containsExactly("pnpm", "test");
     }
 
     @Test
@@ -91,7 +92,8 @@ class ProjectDetectorTest {
 
     @Test
     void pythonWithoutDependenciesRunsPytestWithJunitXmlThenFallsBackToUnittest() {
-        Detection d = detect(Map.of("pyproject.toml", "[project]\nname = \"calc\"\ndependencies = []\n"), "test_calc.py");
+        Detection d = detect(Map.of("pyproject.toml", "[project]\nname = \"calc\"\ndependencies = []\n"), "test_calc.py",
+                "conftest.py");
 
         assertThat(d.kind()).isEqualTo(ProjectKind.PYTHON);
         assertThat(d.install()).isEmpty();
@@ -109,13 +111,24 @@ class ProjectDetectorTest {
 
     @Test
     void pythonRequirementsAreInstalledIntoAVirtualenvThatTheTestsThenUse() {
-        Detection d = detect(Map.of("requirements.txt", "# deps\nrequests==2.31\n"));
+        Detection d = detect(Map.of("requirements.txt", "# deps\nrequests==2.31\npytest\n"));
 
         assertThat(d.tool()).isEqualTo("pip");
         assertThat(d.install()).extracting(Command::argv).containsExactly(
                 List.of("python3", "-m", "venv", "--system-site-packages", ".venv"),
                 List.of(".venv/bin/python", "-m", "pip", "install", "-r", "requirements.txt"));
         assertThat(argv(d)).startsWith(".venv/bin/python", "-m", "pytest");
+    }
+
+    @Test
+    void aPythonProjectWithNoSignOfPytestRunsUnittestItsOwnRunner() {
+        Detection d = detect(Map.of("pyproject.toml", "[project]\nname = \"calc\"\n"), "test_calc.py");
+
+        assertThat(d.tests()).singleElement().satisfies(t -> {
+            assertThat(t.command().argv()).containsExactly("python3", "-m", "unittest", "discover", "-v");
+            assertThat(t.runner()).isEqualTo("unittest");
+        });
+        assertThat(d.notes()).anySatisfy(n -> assertThat(n).startsWith("no sign of pytest"));
     }
 
     @Test
@@ -135,8 +148,8 @@ class ProjectDetectorTest {
 
     @Test
     void poetryAndUvProjectsUseTheirTools() {
-        Detection poetry = detect(Map.of("pyproject.toml", "[tool.poetry]\nname='x'\n"), "poetry.lock");
-        Detection uv = detect(Map.of("pyproject.toml", "[project]\nname='x'\n"), "uv.lock");
+        Detection poetry = detect(Map.of("pyproject.toml", "[tool.poetry]\nname='x'\n[tool.pytest.ini_options]\n"), "poetry.lock");
+        Detection uv = detect(Map.of("pyproject.toml", "[project]\nname='x'\n"), "uv.lock", "pytest.ini");
 
         assertThat(poetry.install().get(0).argv()).containsExactly("poetry", "install", "--no-interaction");
         assertThat(argv(poetry)).startsWith("poetry", "run", "python", "-m", "pytest");
@@ -203,7 +216,7 @@ class ProjectDetectorTest {
 
         assertThat(d.kind()).isEqualTo(ProjectKind.UNKNOWN);
         assertThat(d.runnable()).isFalse();
-        assertThat(d.reason()).contains("no \"test\" target");
+        assertThat(d.reason()).contains("no \"test\" or \"check\" target");
     }
 
     @Test
@@ -253,5 +266,66 @@ class ProjectDetectorTest {
     void commandDisplayQuotesArgumentsThatAShellWouldInterpret() {
         assertThat(Command.argv("git", "checkout", "feat/$(rm -rf ~)").display())
                 .isEqualTo("git checkout 'feat/$(rm -rf ~)'");
+    }
+
+    @Test
+    void theTestRunnerIsReadFromTheTestScriptAndAskedForItsReportWhenItRunsLast() {
+        Detection jest = detect(Map.of("package.json", "{\"scripts\":{\"test\":\"cross-env NODE_ENV=test jest --coverage\"}}"));
+        Detection ava = detect(Map.of("package.json", "{\"scripts\":{\"test\":\"xo && ava\"}}"));
+        Detection mocha = detect(Map.of("package.json", "{\"scripts\":{\"test\":\"mocha --recursive test\"}}"));
+        Detection lintAfter = detect(Map.of("package.json", "{\"scripts\":{\"test\":\"jest && eslint .\"}}"));
+        Detection nested = detect(Map.of("package.json",
+                "{\"scripts\":{\"test\":\"npm run lint && npm run unit\",\"lint\":\"eslint .\",\"unit\":\"vitest run\"}}"));
+        Detection nodeTest = detect(Map.of("package.json", "{\"scripts\":{\"test\":\"node --test test/\"}}"));
+        Detection byDependency = detect(Map.of("package.json",
+                "{\"scripts\":{\"test\":\"./run-tests.sh\"},\"devDependencies\":{\"jasmine\":\"5\"}}"));
+
+        assertThat(jest.tests().get(0).runner()).isEqualTo("jest");
+        assertThat(argv(jest)).containsExactly("npm", "test", "--", "--json", "--outputFile=/tmp/sandbox-jobs-reports/jest.json");
+        assertThat(jest.tests().get(0).reportPaths()).contains("/tmp/sandbox-jobs-reports/jest.json");
+        assertThat(ava.tests().get(0).runner()).isEqualTo("ava");
+        assertThat(argv(ava)).containsExactly("npm", "test", "--", "--tap");
+        assertThat(ava.tests().get(0).format()).isEqualTo(ResultFormat.TAP);
+        assertThat(mocha.tests().get(0).runner()).isEqualTo("mocha");
+        assertThat(argv(mocha)).containsExactly("npm", "test");
+        assertThat(mocha.tests().get(0).format()).isEqualTo(ResultFormat.RUNNER_TEXT);
+        assertThat(lintAfter.tests().get(0).runner()).isEqualTo("jest");
+        assertThat(argv(lintAfter)).as("flags would go to eslint").containsExactly("npm", "test");
+        assertThat(nested.tests().get(0).runner()).isEqualTo("vitest");
+        assertThat(argv(nested)).as("flags would go to npm run").containsExactly("npm", "test");
+        assertThat(nodeTest.tests().get(0).runner()).isEqualTo("node:test");
+        assertThat(nodeTest.env()).containsEntry("NODE_OPTIONS", "--test-reporter=tap");
+        assertThat(byDependency.tests().get(0).runner()).isEqualTo("jasmine");
+        assertThat(byDependency.notes()).anySatisfy(n -> assertThat(n).contains("jasmine is a dependency"));
+    }
+
+    @Test
+    void makeCheckAutotoolsAndCMakeProjectsAreRecognised() {
+        Detection check = detect(Map.of("Makefile", "all:\n\tcc x.c\ncheck: all\n\t./run-tests\n"));
+        Detection autotools = detect(Map.of(), "configure", "Makefile.in", "Makefile.am");
+        Detection cmake = detect(Map.of("CMakeLists.txt", "project(x C)\nenable_testing()\nadd_test(NAME a COMMAND a)\n"));
+
+        assertThat(argv(check)).containsExactly("make", "check");
+        assertThat(autotools.install().get(0).argv()).containsExactly("./configure");
+        assertThat(argv(autotools)).containsExactly("make", "check");
+        assertThat(autotools.tests().get(0).runner()).isEqualTo("automake");
+        assertThat(cmake.install()).extracting(Command::display).containsExactly("cmake -S . -B build", "cmake --build build");
+        assertThat(argv(cmake)).startsWith("ctest", "--test-dir", "build");
+        assertThat(cmake.tests().get(0).runner()).isEqualTo("ctest");
+    }
+
+    @Test
+    void aCommandSurvivesTheJsonRoundTripOfAStoredDetection() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Command argvCommand = Command.argv("npm", "test");
+        Command shellCommand = Command.shell("make deps && make test");
+
+        Command readArgv = json.readValue(json.writeValueAsString(argvCommand), Command.class);
+        Command readShell = json.readValue(json.writeValueAsString(shellCommand), Command.class);
+
+        assertThat(readArgv.display()).isEqualTo("npm test");
+        assertThat(readArgv.isShell()).isFalse();
+        assertThat(readShell.display()).isEqualTo("make deps && make test");
+        assertThat(readShell.isShell()).isTrue();
     }
 }

@@ -22,14 +22,14 @@ final class FakeSandbox implements PipelineSandbox {
     final List<Call> calls = new ArrayList<>();
     final TreeMap<String, byte[]> files = new TreeMap<>();
     final List<Path> copied = new ArrayList<>();
-    private final List<Map.Entry<Function<List<String>, Boolean>, Function<Call, ExecResult>>> rules = new ArrayList<>();
+    private final List<Map.Entry<Function<List<String>, Boolean>, Function<Call, CommandResult>>> rules = new ArrayList<>();
 
     /** Commands whose argv starts with {@code prefix} get {@code result}; later rules win. */
-    FakeSandbox on(List<String> prefix, ExecResult result) {
+    FakeSandbox on(List<String> prefix, CommandResult result) {
         return on(prefix, call -> result);
     }
 
-    FakeSandbox on(List<String> prefix, Function<Call, ExecResult> result) {
+    FakeSandbox on(List<String> prefix, Function<Call, CommandResult> result) {
         rules.add(0, Map.entry(argv -> argv.size() >= prefix.size() && argv.subList(0, prefix.size()).equals(prefix),
                 result));
         return this;
@@ -40,16 +40,16 @@ final class FakeSandbox implements PipelineSandbox {
         return this;
     }
 
-    static ExecResult ok(String stdout) {
-        return new ExecResult(0, stdout, "", false);
+    static CommandResult ok(String stdout) {
+        return new CommandResult(0, stdout, "", false);
     }
 
-    static ExecResult exit(int code, String stderr) {
-        return new ExecResult(code, "", stderr, false);
+    static CommandResult exit(int code, String stderr) {
+        return new CommandResult(code, "", stderr, false);
     }
 
     @Override
-    public ExecResult exec(List<String> argv, ExecSpec spec) {
+    public CommandResult exec(List<String> argv, ExecSpec spec) {
         Call call = new Call(List.copyOf(argv), spec);
         calls.add(call);
         for (var rule : rules) {

@@ -11,7 +11,8 @@ import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunRequest;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -37,18 +38,23 @@ class PipelineStepsDockerTest {
     @TempDir Path tmp;
 
     private SandboxEngine engine;
+    private JobEngine jobEngine;
 
     @AfterEach
     void closeTheEngine() {
+        if (jobEngine != null) {
+            jobEngine.close();
+        }
         if (engine != null) {
             engine.close();
         }
     }
 
     /** clone → list (lists the project) → lint (fails: finds a TODO) → report. */
-    private Jobs jobs() {
+    private JobsWorker jobs() {
         engine = SandboxEngine.builder().dataDirectory(dataDir).image(RuntimeImageForTests.image()).build();
-        Jobs jobs = engine.jobs();
+        jobEngine = JobEngine.over(engine);
+        JobsWorker jobs = jobEngine.worker();
         jobs.register(Workflow.named("composed")
                 .parameters(PipelineSteps.cloneParameters())
                 .sandbox(SandboxSpec.defaults())
@@ -70,7 +76,7 @@ class PipelineStepsDockerTest {
 
     @Test
     void aFailedUserStepLetsLaterStepsRunThenTheReportIsStoredAndTheRunFails() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-pass", "main");
         java.nio.file.Files.writeString(repo.resolve("notes.txt"), "TODO: more tests\n");
         git(repo, "add", "-A");
@@ -100,7 +106,7 @@ class PipelineStepsDockerTest {
 
     @Test
     void aCloneThatFailsStoresTheReportsWithTheCloneStepAloneAndFailsTheRun() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-pass", "main");
 
         Run run = jobs.await(jobs.submit(RunRequest.of("composed")

@@ -5,6 +5,7 @@ import static dev.sandboxjobs.jobs.pipeline.PipelineTestSupport.gitRepository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.NetworkMode;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxDefaults;
@@ -69,7 +70,7 @@ class TestingPipelineDockerTest {
     void noSandboxOrContainerIsLeftBehind() {
         assertThat(engine.listSandboxes()).as("sandboxes left behind").isEmpty();
         var ps = PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--filter",
-                "label=" + SandboxEngine.ENGINE_LABEL + "=" + engine.engineId()));
+                "label=" + Labels.ENGINE + "=" + engine.engineId()));
         assertThat(ps.output().strip()).as("containers left behind").isEmpty();
     }
 
@@ -156,11 +157,11 @@ class TestingPipelineDockerTest {
         assertThat(PipelineTestSupport.run(List.of("git", "clone", "--quiet", "--bare", repo.toString(),
                 bare.toString())).exit()).isZero();
 
-        PipelineRequest request = PipelineRequest.builder("file:///tmp/remote.git").ref(branch).noCaches().build();
+        // a file:// URL names a repository of the host (resolved there, like a directory), not a sandbox path
+        PipelineRequest request = PipelineRequest.builder("file://" + bare).ref(branch).noCaches().build();
         PipelineResult r;
         Sandbox sandbox = engine.getSandbox("metacharacters", SandboxOptions.builder().network(NetworkMode.NONE).build());
         try {
-            sandbox.copyIn(bare, "/tmp/remote.git");
             SdkPipelineSandbox adapter = new SdkPipelineSandbox(sandbox);
             r = new TestingPipeline(request, ArtifactSink.directory(tmp.resolve("out"))).run(adapter);
             assertThat(adapter.listFiles("/workspace/repo", 1)).contains("marker.txt").doesNotContain("pwned");
@@ -257,8 +258,8 @@ class TestingPipelineDockerTest {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {
                 String id = PipelineTestSupport.run(List.of("docker", "ps", "-q", "--filter",
-                        "label=" + SandboxEngine.ENGINE_LABEL + "=" + engine.engineId(), "--filter",
-                        "label=" + TestingPipeline.SANDBOX_LABEL + "=testing-pipeline")).output().strip();
+                        "label=" + Labels.ENGINE + "=" + engine.engineId(), "--filter",
+                        "label=" + Labels.JOB + "=testing-pipeline")).output().strip();
                 if (!id.isEmpty() && PipelineTestSupport.run(List.of("docker", "top", id)).output().contains("sleep 120")) {
                     PipelineTestSupport.run(List.of("docker", "kill", id));
                     return;
@@ -294,6 +295,56 @@ class TestingPipelineDockerTest {
 
         assertThat(r.output().length()).isLessThan(PipelineResult.MAX_OUTPUT + 200);
         assertThat(r.output()).contains("characters cut");
+    }
+
+    @Test
+    void aDaemonTheTestsLeaveRunningDoesNotHoldTheStepUntilItsTimeout() {
+        Path repo = gitRepository(tmp, "node-pass", "main");
+
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches()
+                .testCommand("sleep 100000 & echo 'ok 1 - started a daemon'; echo 1..1")
+                .testTimeout(Duration.ofMinutes(3)).build(), "runtime", NetworkMode.NONE);
+
+        assertThat(r.step("test").orElseThrow().status()).as(r.headline()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(r.tests().passed()).isEqualTo(1);
+        // noSandboxOrContainerIsLeftBehind: the daemon went with the sandbox
+    }
+
+    @Test
+    void aFloodOfOutputKeepsItsEndWhereTheResultsAre() {
+        Path repo = gitRepository(tmp, "node-pass", "main");
+
+        PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches()
+                .testCommand("head -c 60000000 /dev/zero | tr '\\0' x; echo; echo 'ok 1 - after the flood'; echo 1..1")
+                .build(), "runtime", NetworkMode.NONE);
+
+        assertThat(r.tests().passed()).as(r.headline()).isEqualTo(1);
+        assertThat(r.success()).isTrue();
+        assertThat(r.output()).contains("cut").endsWith("1..1\n");
+        assertThat(r.output().length()).isLessThan(PipelineResult.MAX_OUTPUT + 200);
+    }
+
+    @Test
+    void aLockfileOutOfSyncAndARepositoryWithNoTestsEndWithAClearReport() throws Exception {
+        Path repo = gitRepository(tmp, "node-deps-pass", "main");
+        Files.writeString(repo.resolve("package-lock.json"), "{\"name\":\"x\",\"version\":\"1.0.0\",\"lockfileVersion\":3,"
+                + "\"requires\":true,\"packages\":{\"\":{\"name\":\"x\",\"version\":\"1.0.0\"}}}\n");
+        Path empty = gitRepository(tmp, "node-pass", "main");
+        git(empty, "rm", "-r", "--quiet", "test");
+        git(empty, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "--quiet", "-m", "no tests");
+
+        PipelineResult outOfSync = run(PipelineRequest.builder(repo.toString()).noCaches().build(), "runtime",
+                NetworkMode.BRIDGE);
+        PipelineResult noTests = run(PipelineRequest.builder(empty.toString()).noCaches().build(), "runtime",
+                NetworkMode.NONE);
+
+        assertThat(outOfSync.failure()).contains("install failed").contains("lockfile is out of sync");
+        assertThat(outOfSync.step("install").orElseThrow().output()).isNotEmpty();
+        assertThat(outOfSync.artifacts()).containsKey("report.html");
+        assertThat(noTests.tests().passed()).isZero();
+        assertThat(noTests.headline()).as("never \"0 tests\"").doesNotContain("0 passed")
+                .satisfiesAnyOf(h -> assertThat(h).startsWith("PASSED, test counts unavailable"),
+                        h -> assertThat(h).startsWith("FAILED ("));
     }
 
     @Test

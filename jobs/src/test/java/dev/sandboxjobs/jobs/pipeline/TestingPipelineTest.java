@@ -5,7 +5,7 @@ import static dev.sandboxjobs.jobs.pipeline.FakeSandbox.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.ExecResult;
+import dev.sandboxjobs.jobs.pipeline.PipelineSandbox.CommandResult;
 import dev.sandboxjobs.jobs.report.PipelineResult;
 import dev.sandboxjobs.jobs.report.StepStatus;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class TestingPipelineTest {
                 .file(REPO + "/.git/HEAD", "ref: refs/heads/main")
                 .file(REPO + "/package.json", "{\"scripts\":{\"test\":\"node --test\"}}")
                 .on(List.of("git", "-C", REPO, "rev-parse", "HEAD"), ok("0123456789abcdef0123456789abcdef01234567\n"))
-                .on(List.of("npm", "test"), new ExecResult(1, NODE_TAP, "npm ERR! Test failed.", false));
+                .on(List.of("npm", "test"), new CommandResult(1, NODE_TAP, "npm ERR! Test failed.", false));
     }
 
     private PipelineResult run(PipelineRequest request, FakeSandbox sandbox) {
@@ -203,7 +203,7 @@ class TestingPipelineTest {
     void aFailingInstallKeepsItsOutputForTheReport() throws Exception {
         FakeSandbox sandbox = aNodeRepository()
                 .file(REPO + "/package-lock.json", "{}")
-                .on(List.of("npm", "ci"), new ExecResult(1, "", "npm ERR! 404 Not Found - GET https://registry/nope", false));
+                .on(List.of("npm", "ci"), new CommandResult(1, "", "npm ERR! 404 Not Found - GET https://registry/nope", false));
 
         PipelineResult r = run(PipelineRequest.builder("https://git.example.com/calc.git").build(), sandbox);
 
@@ -215,7 +215,7 @@ class TestingPipelineTest {
 
     @Test
     void aHangingTestIsTimedOut() {
-        FakeSandbox sandbox = aNodeRepository().on(List.of("npm", "test"), new ExecResult(-1, "TAP version 13\n", "", true));
+        FakeSandbox sandbox = aNodeRepository().on(List.of("npm", "test"), new CommandResult(-1, "TAP version 13\n", "", true));
 
         PipelineResult r = run(PipelineRequest.builder("https://git.example.com/calc.git")
                 .testTimeout(Duration.ofSeconds(5)).build(), sandbox);
@@ -231,10 +231,10 @@ class TestingPipelineTest {
     @Test
     void pythonFallsBackToUnittestWhenPytestIsMissing() {
         FakeSandbox sandbox = new FakeSandbox()
-                .file(REPO + "/requirements.txt", "requests\n")
+                .file(REPO + "/requirements.txt", "requests\npytest\n")
                 .file(REPO + "/test_calc.py", "")
                 .on(List.of(".venv/bin/python", "-c", "import pytest"), exit(1, "No module named pytest"))
-                .on(List.of(".venv/bin/python", "-m", "unittest"), new ExecResult(0, "",
+                .on(List.of(".venv/bin/python", "-m", "unittest"), new CommandResult(0, "",
                         "test_add (test_calc.T.test_add) ... ok\n\nRan 1 test in 0.001s\n\nOK\n", false));
 
         PipelineResult r = run(PipelineRequest.builder("https://git.example.com/py.git").build(), sandbox);
@@ -257,7 +257,7 @@ class TestingPipelineTest {
                 .file(REPO + "/pom.xml", "<project/>")
                 .file(REPO + "/core/target/surefire-reports/TEST-calc.CalcTest.xml", xml)
                 .file(REPO + "/core/target/surefire-reports/calc.CalcTest.txt", "not xml")
-                .on(List.of("mvn", "-B", "-ntp", "test"), new ExecResult(1, "[ERROR] Tests run: 2, Failures: 1", "", false));
+                .on(List.of("mvn", "-B", "-ntp", "test"), new CommandResult(1, "[ERROR] Tests run: 2, Failures: 1", "", false));
 
         PipelineResult r = run(PipelineRequest.builder("https://git.example.com/java.git").build(), sandbox);
 

@@ -4,12 +4,15 @@ import static dev.sandboxjobs.jobs.pipeline.PipelineTestSupport.git;
 import static dev.sandboxjobs.jobs.pipeline.PipelineTestSupport.gitRepository;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.SandboxDefaults;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
 import dev.sandboxjobs.engine.workflow.ArtifactInfo;
-import dev.sandboxjobs.engine.workflow.Jobs;
+import dev.sandboxjobs.engine.workflow.JobEngine;
+import dev.sandboxjobs.engine.workflow.JobsClient;
+import dev.sandboxjobs.engine.workflow.JobsWorker;
 import dev.sandboxjobs.engine.workflow.LogLine;
 import dev.sandboxjobs.engine.workflow.Run;
 import dev.sandboxjobs.engine.workflow.RunState;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@value TestingPipelineWorkflow#NAME} workflow submitted through {@code engine.jobs()} on
+ * The {@value TestingPipelineWorkflow#NAME} workflow submitted through {@code JobEngine.over(engine).worker()} on
  * real Docker sandboxes and a real SQLite file, on local git repositories of the Node fixtures
  * (no dependencies: fast).
  */
@@ -44,13 +47,15 @@ class TestingPipelineWorkflowDockerTest {
     Path tmp;
 
     private SandboxEngine engine;
+    private JobEngine jobEngine;
 
-    private Jobs jobs() {
+    private JobsWorker jobs() {
         engine = SandboxEngine.builder().dataDirectory(dataDir).image(RuntimeImageForTests.image())
                 .defaults(SandboxDefaults.builder().memoryBytes(1L << 30).label("dev.sandboxjobs.owner", "pipejob-tests")
                         .build())
                 .build();
-        Jobs jobs = engine.jobs();
+        jobEngine = JobEngine.over(engine);
+        JobsWorker jobs = jobEngine.worker();
         String image = RuntimeImageForTests.image();
         jobs.register(TestingPipelineWorkflow.create(new TestingPipelineWorkflow.Images(image, image), CACHES));
         jobs.start();
@@ -59,6 +64,9 @@ class TestingPipelineWorkflowDockerTest {
 
     @AfterEach
     void closeTheEngine() {
+        if (jobEngine != null) {
+            jobEngine.close();
+        }
         if (engine != null) {
             engine.close();
         }
@@ -79,7 +87,7 @@ class TestingPipelineWorkflowDockerTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
             String out = PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--filter",
-                    "label=" + SandboxEngine.RUN_LABEL + "=" + runId)).output().strip();
+                    "label=" + Labels.RUN + "=" + runId)).output().strip();
             if (out.isEmpty() || System.nanoTime() > deadline) {
                 return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
             }
@@ -87,18 +95,18 @@ class TestingPipelineWorkflowDockerTest {
         }
     }
 
-    private static String artifact(Jobs jobs, String runId, String name) {
+    private static String artifact(JobsClient jobs, String runId, String name) {
         return new String(jobs.readArtifact(runId, name), StandardCharsets.UTF_8);
     }
 
     @Test
     void aPassingRepositorySucceedsWithEveryStepStoredAndTheReportsAsArtifacts() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-pass", "main");
         String head = git(repo, "rev-parse", "HEAD");
 
         Run submitted = jobs.submit(TestingPipelineWorkflow.request(
-                TestingPipelineParameters.builder(repo.toString()).testTimeoutSeconds(300).build()).build());
+                PipelineRequest.builder(repo.toString()).testTimeout(Duration.ofSeconds(300)).build()).build());
         Run run = jobs.await(submitted.id(), Duration.ofMinutes(5));
 
         assertThat(run.state()).as("%s", run.failure()).isEqualTo(RunState.SUCCEEDED);
@@ -136,11 +144,11 @@ class TestingPipelineWorkflowDockerTest {
 
     @Test
     void aFailingTestSuiteFailsTheRunWithTheVerdictWithoutRetryAndStillStoresTheReports() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-fail", "main");
 
         Run submitted = jobs.submit(TestingPipelineWorkflow.request(
-                TestingPipelineParameters.builder(repo.toString()).cache(false).build()).build());
+                PipelineRequest.builder(repo.toString()).noCaches().build()).build());
         Run run = jobs.await(submitted.id(), Duration.ofMinutes(5));
 
         assertThat(run.state()).isEqualTo(RunState.FAILED);
@@ -166,11 +174,11 @@ class TestingPipelineWorkflowDockerTest {
 
     @Test
     void aMissingBranchFailsAtTheCloneWithTheLaterStepsSkippedInTheReport() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-pass", "main");
 
-        Run run = jobs.await(jobs.submit(TestingPipelineWorkflow.request(TestingPipelineParameters
-                .builder(repo.toString()).ref("no-such-branch").cache(false).build()).build()).id(),
+        Run run = jobs.await(jobs.submit(TestingPipelineWorkflow.request(PipelineRequest
+                .builder(repo.toString()).ref("no-such-branch").noCaches().build()).build()).id(),
                 Duration.ofMinutes(5));
 
         assertThat(run.state()).isEqualTo(RunState.FAILED);
@@ -185,18 +193,19 @@ class TestingPipelineWorkflowDockerTest {
 
     @Test
     void aSecondEngineOnTheSameDatabaseReadsTheFinishedRunAndItsReports() throws Exception {
-        Jobs jobs = jobs();
+        JobsWorker jobs = jobs();
         Path repo = gitRepository(tmp, "node-pass", "main");
         Run run = jobs.await(jobs.submit(TestingPipelineWorkflow.request(
-                TestingPipelineParameters.builder(repo.toString()).cache(false).build()).build()).id(),
+                PipelineRequest.builder(repo.toString()).noCaches().build()).build()).id(),
                 Duration.ofMinutes(5));
         assertThat(run.state()).as("%s", run.failure()).isEqualTo(RunState.SUCCEEDED);
         String html = artifact(jobs, run.id(), "report.html");
+        jobEngine.close();
         engine.close();
 
         try (SandboxEngine second = SandboxEngine.builder().dataDirectory(dataDir).image(RuntimeImageForTests.image())
-                .build()) {
-            Jobs again = second.jobs();
+                .build(); JobEngine jobEngine = JobEngine.over(second)) {
+            JobsWorker again = jobEngine.worker();
             BuiltInWorkflows.registerAll(again);
             again.start();
             assertThat(again.get(run.id()).state()).isEqualTo(RunState.SUCCEEDED);

@@ -1,9 +1,13 @@
 package dev.sandboxjobs.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sandboxjobs.engine.Labels;
+import dev.sandboxjobs.engine.NetworkMode;
+import dev.sandboxjobs.engine.VolumeMount;
 import dev.sandboxjobs.engine.workflow.SandboxSpec;
 import dev.sandboxjobs.engine.workflow.Step;
 import dev.sandboxjobs.engine.workflow.Workflow;
@@ -39,7 +43,7 @@ class TestingPipelineWorkflowTest {
                 "ref", "main", "testTimeoutSeconds", 60, "cache", false, "image", "full", "tokenSecret", "GIT_TOKEN"))))
                 .isEmpty();
         assertThat(TestingPipelineWorkflow.validate(JSON.valueToTree(
-                TestingPipelineParameters.builder(dir.toString()).installCommand("").build()))).isEmpty();
+                PipelineRequest.builder(dir.toString()).installCommand("").build()))).isEmpty();
     }
 
     @Test
@@ -48,7 +52,13 @@ class TestingPipelineWorkflowTest {
         assertThat(TestingPipelineWorkflow.validate(params(Map.of("repository", "x", "colour", "red", "cache", "yes",
                 "testTimeoutSeconds", -1, "ref", 3)))).containsExactlyInAnyOrder(
                 "unknown parameter \"colour\"", "\"cache\" must be true or false",
-                "\"testTimeoutSeconds\" must be a positive whole number of seconds", "\"ref\" must be a string");
+                "\"testTimeoutSeconds\" must be a positive whole number of seconds", "\"ref\" must be a string",
+                "\"repository\" is neither a git URL (https://, ssh://, git://, file://, user@host:path) nor an existing"
+                        + " directory: x");
+        assertThat(TestingPipelineWorkflow.validate(params(Map.of("repository", "https://h/a.git", "cache", 1,
+                "testTimeoutSeconds", 1.5, "image", true)))).containsExactlyInAnyOrder(
+                "\"cache\" must be true or false", "\"testTimeoutSeconds\" must be a positive whole number of seconds",
+                "\"image\" must be a string");
         assertThat(TestingPipelineWorkflow.validate(params(Map.of("repository", "https://h/a.git", "token", "abc"))))
                 .singleElement().asString().contains("never put a secret in the parameters");
         assertThat(TestingPipelineWorkflow.validate(params(Map.of("repository", "https://user:s3cret@h/a.git"))))
@@ -70,9 +80,9 @@ class TestingPipelineWorkflowTest {
                 "image", "my/image:2")));
 
         assertThat(defaults.image()).isEqualTo("rt:1");
-        assertThat(defaults.network()).isEqualTo("bridge");
-        assertThat(defaults.labels()).containsEntry(TestingPipeline.SANDBOX_LABEL, "testing-pipeline");
-        assertThat(defaults.volumes()).extracting(SandboxSpec.Volume::name).containsExactlyElementsOf(caches.volumeNames());
+        assertThat(defaults.network()).isEqualTo(NetworkMode.BRIDGE);
+        assertThat(defaults.labels()).containsEntry(Labels.JOB, "testing-pipeline");
+        assertThat(defaults.volumes()).extracting(VolumeMount::name).containsExactlyElementsOf(caches.volumeNames());
         assertThat(defaults.secrets()).isEmpty();
         assertThat(full.image()).isEqualTo("full:1");
         assertThat(full.volumes()).isEmpty();
@@ -83,8 +93,61 @@ class TestingPipelineWorkflowTest {
     @Test
     void theRequestCarriesOnlyTheParametersThatWereSet() {
         JsonNode p = JSON.valueToTree(TestingPipelineWorkflow.request(
-                TestingPipelineParameters.builder("r").ref("main").build()).build().parameters());
+                PipelineRequest.builder("r").ref("main").build()).build().parameters());
 
         assertThat(p.toString()).isEqualTo("{\"repository\":\"r\",\"ref\":\"main\"}");
+    }
+
+    @Test
+    void parametersStoredBy01AreReadAsARequestAndWrittenBackTheSame() throws Exception {
+        String stored = "{\"repository\":\"https://git.example.com/a.git\",\"ref\":\"main\",\"subdirectory\":\"web\","
+                + "\"installCommand\":\"\",\"testCommand\":\"npm test\",\"cloneTimeoutSeconds\":60,"
+                + "\"installTimeoutSeconds\":120,\"testTimeoutSeconds\":600,\"cache\":false,\"image\":\"full\","
+                + "\"tokenSecret\":\"GIT_TOKEN\",\"installAllow\":[\"registry.npmjs.org:443\"],\"testNetwork\":\"open\"}";
+
+        PipelineRequest request = TestingPipelineWorkflow.JSON.readValue(stored, PipelineRequest.class);
+
+        assertThat(request.ref()).isEqualTo("main");
+        assertThat(request.subdirectory()).isEqualTo("web");
+        assertThat(request.overrides().install()).isEmpty();
+        assertThat(request.overrides().test()).isEqualTo("npm test");
+        assertThat(request.cloneTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(request.testTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(request.caches().isEmpty()).isTrue();
+        assertThat(request.image()).isEqualTo(PipelineRequest.IMAGE_FULL);
+        assertThat(request.tokenSecret()).isEqualTo("GIT_TOKEN");
+        assertThat(request.network().installAllow()).containsExactly("registry.npmjs.org:443");
+        assertThat(request.network().testNetwork()).isEqualTo(PipelineNetwork.TestNetwork.OPEN);
+        assertThat(JSON.readTree(JSON.writeValueAsString(request))).isEqualTo(JSON.readTree(stored));
+        assertThat(TestingPipelineWorkflow.validate(JSON.readTree(stored))).isEmpty();
+    }
+
+    @Test
+    void aDurableRunTakesASecretNameNotATokenValue() {
+        PipelineRequest withCredentials = PipelineRequest.builder("https://user:s3cret@h/a.git").build();
+
+        assertThatThrownBy(() -> TestingPipelineWorkflow.request(withCredentials))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenSecret")
+                .hasMessageNotContaining("s3cret");
+        assertThat(JSON.valueToTree(TestingPipelineWorkflow.request(
+                PipelineRequest.builder("https://h/a.git").tokenSecret("GIT_TOKEN").build()).build().parameters()).toString())
+                .isEqualTo("{\"repository\":\"https://h/a.git\",\"tokenSecret\":\"GIT_TOKEN\"}");
+    }
+
+    @Test
+    void thePipelineBuilderChecksTheRequestAsTheWorkflowDoes() throws Exception {
+        PipelineRequest bad = PipelineRequest.builder(dir.resolve("missing").toString()).image("bad image")
+                .tokenSecret("$(id)").build();
+
+        assertThatThrownBy(() -> TestingPipeline.builder(bad).build()).isInstanceOf(InvalidPipelineException.class)
+                .satisfies(e -> assertThat(((InvalidPipelineException) e).problems()).hasSize(3));
+        assertThatThrownBy(() -> TestingPipeline.builder(bad).buildUnchecked())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"image\"");
+
+        TestingPipeline good = TestingPipeline.builder(PipelineRequest.builder(dir.toString()).build())
+                .token(dev.sandboxjobs.engine.Secret.of("t0ken")).caches(CacheMounts.none()).build();
+        assertThat(good.request().token().redact("a t0ken")).isEqualTo("a ****");
+        assertThat(good.request().caches().isEmpty()).isTrue();
+        assertThat(TestingPipelineWorkflow.problems(good.request())).isEmpty();
     }
 }

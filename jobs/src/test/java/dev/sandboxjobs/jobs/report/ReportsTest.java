@@ -177,7 +177,7 @@ class ReportsTest {
 
     @Test
     void theChartOfAnEmptyRunHasNoSegments() {
-        String svg = Reports.chart(TestSummary.empty("none"));
+        String svg = HtmlReport.chart(TestSummary.empty("none"));
 
         assertThat(svg).doesNotContain("class=\"passed\"").contains(">0</text>");
     }

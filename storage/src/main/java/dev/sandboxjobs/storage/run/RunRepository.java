@@ -22,7 +22,7 @@ public final class RunRepository {
             + "idempotency_key, schedule_id, timeout_ms, max_attempts, backoff_initial_ms, backoff_max_ms, "
             + "backoff_multiplier, backoff_jitter, retry_failed_results, attempt, not_before, awaiting_trigger, "
             + "cancel_requested, sandbox_id, result, failure_type, failure_message, failure_stack, "
-            + "failure_retryable, created_at, started_at, finished_at, version";
+            + "failure_retryable, created_at, started_at, finished_at, version, owner, pinned_to";
 
     private final Jdbi jdbi;
     private final WriteGate gate;
@@ -41,20 +41,22 @@ public final class RunRepository {
      * in which case that run's id is returned.
      */
     public Inserted insert(NewRun run) {
+        return insert(run, null);
+    }
+
+    /** {@link #insert(NewRun)} pinned to engine {@code pinnedTo} (null: any engine may start it). */
+    public Inserted insert(NewRun run, String pinnedTo) {
         return gate.write(h -> {
-            if (run.idempotencyKey() != null) {
-                Optional<String> existing = h.createQuery("select id from runs where idempotency_key = :k")
-                        .bind("k", run.idempotencyKey()).mapTo(String.class).findOne();
-                if (existing.isPresent()) {
-                    return new Inserted(existing.get(), false);
-                }
-            }
-            h.createUpdate("insert into runs (id, workflow, state, priority, parameters, sandbox_spec, labels, "
+            // "on conflict do nothing" rather than look-then-insert: two engines on one PostgreSQL
+            // database may insert the same key at once; the loser's insert waits for the winner's
+            // commit and then inserts nothing, and both return the winner's run.
+            int inserted = h.createUpdate("insert into runs (id, workflow, state, priority, parameters, sandbox_spec, labels, "
                             + "idempotency_key, schedule_id, timeout_ms, max_attempts, backoff_initial_ms, "
                             + "backoff_max_ms, backoff_multiplier, backoff_jitter, retry_failed_results, not_before, "
-                            + "awaiting_trigger, created_at) values (:id, :workflow, :state, :priority, :parameters, "
-                            + ":sandbox, :labels, :key, :schedule, :timeout, :maxAttempts, :initial, :max, :mult, "
-                            + ":jitter, :retryFailed, :notBefore, :awaiting, :createdAt)")
+                            + "awaiting_trigger, created_at, pinned_to) values (:id, :workflow, :state, :priority, "
+                            + ":parameters, :sandbox, :labels, :key, :schedule, :timeout, :maxAttempts, :initial, :max, "
+                            + ":mult, :jitter, :retryFailed, :notBefore, :awaiting, :createdAt, :pinned) "
+                            + "on conflict (idempotency_key) do nothing")
                     .bind("id", run.id())
                     .bind("workflow", run.workflow())
                     .bind("state", run.state())
@@ -74,10 +76,17 @@ public final class RunRepository {
                     .bind("notBefore", run.notBefore())
                     .bind("awaiting", run.awaitingTrigger() ? 1 : 0)
                     .bind("createdAt", run.createdAt())
+                    .bind("pinned", pinnedTo)
                     .execute();
+            if (inserted == 0) {
+                String existing = h.createQuery("select id from runs where idempotency_key = :k")
+                        .bind("k", run.idempotencyKey()).mapTo(String.class).one();
+                return new Inserted(existing, false);
+            }
+            long seq = h.createQuery("select seq from runs where id = :id").bind("id", run.id()).mapTo(Long.class).one();
             for (Map.Entry<String, String> label : run.labels().entrySet()) {
-                h.createUpdate("insert into run_labels (run_id, name, value) values (:r, :n, :v)")
-                        .bind("r", run.id()).bind("n", label.getKey()).bind("v", label.getValue()).execute();
+                h.createUpdate("insert into run_labels (run_id, name, value, run_seq) values (:r, :n, :v, :seq)")
+                        .bind("r", run.id()).bind("n", label.getKey()).bind("v", label.getValue()).bind("seq", seq).execute();
             }
             for (int i = 0; i < run.stepNames().size(); i++) {
                 h.createUpdate("insert into steps (run_id, idx, name, state) values (:r, :i, :n, :s)")
@@ -93,29 +102,38 @@ public final class RunRepository {
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne());
     }
 
-    /** Runs matching {@code filter}, newest first. */
+    /**
+     * Runs matching {@code filter}, newest first. With a label and its value, the label's index
+     * drives the query (rows in seq order from {@code run_labels}), so a page costs the same whether
+     * the label is on every run or on one run a month ago; otherwise the runs are read in seq order,
+     * by state when states are given.
+     */
     public List<RunRow> list(RunFilter filter) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from runs r where 1 = 1");
+        boolean byLabel = filter.labelName() != null && filter.labelValue() != null;
+        String seq = byLabel ? "l.run_seq" : "r.seq";
+        StringBuilder sql = new StringBuilder("select " + qualified("r") + " from ");
+        sql.append(byLabel ? "run_labels l join runs r on r.id = l.run_id where l.name = :ln and l.value = :lv"
+                : "runs r where 1 = 1");
+        if (filter.labelName() != null && filter.labelValue() == null) {
+            // any value: newest runs first, each checked on the (run_id, name) key
+            sql.append(" and exists (select 1 from run_labels n where n.run_id = r.id and n.name = :ln)");
+        }
         if (filter.states() != null && !filter.states().isEmpty()) {
-            sql.append(" and state in (<states>)");
+            sql.append(" and r.state in (<states>)");
         }
         if (filter.workflow() != null) {
-            sql.append(" and workflow = :workflow");
-        }
-        if (filter.labelName() != null) {
-            sql.append(" and exists (select 1 from run_labels l where l.run_id = r.id and l.name = :ln");
-            sql.append(filter.labelValue() != null ? " and l.value = :lv)" : ")");
+            sql.append(" and r.workflow = :workflow");
         }
         if (filter.createdFrom() != null) {
-            sql.append(" and created_at >= :from");
+            sql.append(" and r.created_at >= :from");
         }
         if (filter.createdUntil() != null) {
-            sql.append(" and created_at < :until");
+            sql.append(" and r.created_at < :until");
         }
         if (filter.beforeSeq() != null) {
-            sql.append(" and seq < :before");
+            sql.append(" and ").append(seq).append(" < :before");
         }
-        sql.append(" order by seq desc limit :limit");
+        sql.append(" order by ").append(seq).append(" desc limit :limit");
         return jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString());
             if (filter.states() != null && !filter.states().isEmpty()) {
@@ -128,13 +146,71 @@ public final class RunRepository {
         });
     }
 
+    private static String qualified(String alias) {
+        StringBuilder columns = new StringBuilder();
+        for (String column : COLUMNS.split(", ")) {
+            columns.append(columns.length() == 0 ? "" : ", ").append(alias).append('.').append(column);
+        }
+        return columns.toString();
+    }
+
+    /** How many runs are in each state (state name to count; states without runs are absent). */
+    public Map<String, Long> countByState() {
+        return jdbi.withHandle(h -> {
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            h.createQuery("select state, count(*) as n from runs group by state")
+                    .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    /** One cell of {@link #createdHistogram}: runs created in the bucket starting at {@code start}, by state. */
+    public record HistogramCell(long start, String state, long count) {
+    }
+
+    /**
+     * Runs created since {@code from} (epoch ms), counted per bucket of {@code bucketMs} (aligned
+     * on {@code from}) and state, oldest bucket first.
+     */
+    public List<HistogramCell> createdHistogram(long from, long bucketMs) {
+        if (bucketMs <= 0) {
+            throw new IllegalArgumentException("bucketMs must be positive, was " + bucketMs);
+        }
+        return jdbi.withHandle(h -> h.createQuery("select (created_at - :from) / :bucket as b, state, count(*) as n "
+                        + "from runs where created_at >= :from group by b, state order by b, state")
+                .bind("from", from).bind("bucket", bucketMs)
+                .map((rs, ctx) -> new HistogramCell(from + rs.getLong("b") * bucketMs, rs.getString("state"), rs.getLong("n")))
+                .list());
+    }
+
     /** Queued runs that may start at {@code now}, in dispatch order: priority, then submission. */
     public List<RunRow> dispatchable(String queuedState, long now, int limit, int offset) {
+        return dispatchable(queuedState, now, limit, offset, null);
+    }
+
+    /**
+     * {@link #dispatchable(String, long, int, int)} as seen by engine {@code engineId}: runs pinned
+     * to another engine are left out ({@code null}: every run).
+     */
+    public List<RunRow> dispatchable(String queuedState, long now, int limit, int offset, String engineId) {
+        return dispatchable(queuedState, now, limit, offset, engineId, false);
+    }
+
+    /**
+     * {@link #dispatchable(String, long, int, int, String)}; with {@code onlyPinned}, only the runs
+     * pinned to {@code engineId} (a one-shot engine that runs what it submitted and nothing else).
+     */
+    public List<RunRow> dispatchable(String queuedState, long now, int limit, int offset, String engineId,
+                                     boolean onlyPinned) {
+        String pinFilter = engineId == null ? "" : onlyPinned ? "and pinned_to = :me "
+                : "and (pinned_to is null or pinned_to = :me) ";
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state = :s "
                         + "and awaiting_trigger = 0 and (not_before is null or not_before <= :now) "
+                        + pinFilter
                         + "order by priority desc, seq asc limit :limit offset :offset")
                 .bind("s", queuedState).bind("now", now).bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> map(rs)).list());
+                .bind("me", engineId).map((rs, ctx) -> map(rs)).list());
     }
 
     /** The earliest future {@code not_before} of a queued run, if any (to wake the dispatcher). */
@@ -156,14 +232,51 @@ public final class RunRepository {
      */
     public List<String> claim(Collection<String> ids, String from, String to, String stepFrom, String stepTo,
                               long now) {
+        return claim(ids, from, to, stepFrom, stepTo, now, null, Map.of());
+    }
+
+    /**
+     * {@link #claim(Collection, String, String, String, String, long)} by engine {@code owner}, which
+     * is written on each claimed run, within {@code workflowLimits}: a run whose workflow already has
+     * its limit of runs in {@code to} (counted in the database, so across every engine) is skipped.
+     * Claims that check limits hold the {@code dispatch} row of {@code engine_locks} (an update: a
+     * row lock on PostgreSQL, the write lock on SQLite), so two engines cannot both take the last
+     * slot.
+     */
+    public List<String> claim(Collection<String> ids, String from, String to, String stepFrom, String stepTo,
+                              long now, String owner, Map<String, Integer> workflowLimits) {
         return gate.write(h -> {
+            Map<String, Integer> running = new java.util.HashMap<>();
+            if (!workflowLimits.isEmpty()) {
+                h.createUpdate("update engine_locks set name = name where name = 'dispatch'").execute();
+                h.createQuery("select workflow, count(*) from runs where state = :to and workflow in (<w>) "
+                                + "group by workflow")
+                        .bind("to", to).bindList("w", new ArrayList<>(workflowLimits.keySet()))
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                        .forEach(e -> running.put(e.getKey(), e.getValue()));
+            }
             List<String> claimed = new ArrayList<>();
             for (String id : ids) {
+                String workflow = null;
+                Integer limit = null;
+                if (!workflowLimits.isEmpty()) {
+                    workflow = h.createQuery("select workflow from runs where id = :id").bind("id", id)
+                            .mapTo(String.class).findOne().orElse(null);
+                    limit = workflow == null ? null : workflowLimits.get(workflow);
+                    if (limit != null && running.getOrDefault(workflow, 0) >= limit) {
+                        continue;
+                    }
+                }
                 int n = h.createUpdate("update runs set state = :to, attempt = attempt + 1, started_at = :now, "
-                                + "not_before = null, version = version + 1 where id = :id and state = :from")
-                        .bind("to", to).bind("now", now).bind("id", id).bind("from", from).execute();
+                                + "not_before = null, owner = :owner, version = version + 1 "
+                                + "where id = :id and state = :from")
+                        .bind("to", to).bind("now", now).bind("id", id).bind("from", from).bind("owner", owner)
+                        .execute();
                 if (n == 1) {
                     claimed.add(id);
+                    if (limit != null) {
+                        running.merge(workflow, 1, Integer::sum);
+                    }
                     h.createUpdate("update steps set state = :to, attempt = attempt + 1, started_at = :now, "
                                     + "finished_at = null, result = null, failure_type = null, failure_message = null, "
                                     + "failure_stack = null, failure_retryable = null, version = version + 1 "
@@ -173,6 +286,22 @@ public final class RunRepository {
                 }
             }
             return claimed;
+        });
+    }
+
+    /**
+     * Runs in {@code state} that no live engine owns: their owner is none of {@code liveOwners}
+     * (or the run has no owner).
+     */
+    public List<RunRow> inStateNotOwnedBy(String state, Collection<String> liveOwners) {
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("select " + COLUMNS + " from runs where state = :s"
+                    + (liveOwners.isEmpty() ? "" : " and (owner is null or owner not in (<owners>))") + " order by seq");
+            q.bind("s", state);
+            if (!liveOwners.isEmpty()) {
+                q.bindList("owners", new ArrayList<>(liveOwners));
+            }
+            return q.map((rs, ctx) -> map(rs)).list();
         });
     }
 
@@ -188,8 +317,20 @@ public final class RunRepository {
      * Changes a run's state if it is still in {@code from} (and at {@code expectedVersion} when
      * that is not null). Returns whether this writer won.
      */
-    public boolean transition(Handle h, String id, String from, String to, Long expectedVersion, Change c) {
-        StringBuilder sql = new StringBuilder("update runs set state = :to, version = version + 1");
+    boolean transition(Handle h, String id, String from, String to, Long expectedVersion, Change c) {
+        return transition(h, id, from, to, expectedVersion, c, null);
+    }
+
+    /**
+     * {@link #transition(Handle, String, String, String, Long, Change)} that also requires the run to
+     * be owned by {@code owner} (when not null): an engine that lost a run to another (its lease
+     * ran out) cannot record its end. Every transition ends the run's ownership (only a claim
+     * moves a run into running).
+     */
+    boolean transition(Handle h, String id, String from, String to, Long expectedVersion, Change c,
+                       String owner) {
+        StringBuilder sql = new StringBuilder("update runs set state = :to, owner = null, "
+                + "version = version + 1");
         if (c.result() != null) {
             sql.append(", result = :result");
         }
@@ -214,7 +355,10 @@ public final class RunRepository {
         if (expectedVersion != null) {
             sql.append(" and version = :version");
         }
-        Update u = h.createUpdate(sql.toString()).bind("to", to).bind("id", id).bind("from", from)
+        if (owner != null) {
+            sql.append(" and owner = :owner");
+        }
+        Update u = h.createUpdate(sql.toString()).bind("to", to).bind("id", id).bind("from", from).bind("owner", owner)
                 .bind("version", expectedVersion).bind("result", c.result())
                 .bind("started", c.startedAt()).bind("finished", c.finishedAt()).bind("notBefore", c.notBefore());
         if (c.failure() != null) {
@@ -231,6 +375,24 @@ public final class RunRepository {
     public void setSandbox(String id, String sandboxId) {
         gate.use(h -> h.createUpdate("update runs set sandbox_id = :s where id = :id")
                 .bind("s", sandboxId).bind("id", id).execute());
+    }
+
+    /** Pins a queued run to engine {@code engineId}: no other engine starts it while that engine lives. */
+    public void pin(String id, String engineId) {
+        gate.use(h -> h.createUpdate("update runs set pinned_to = :e where id = :id").bind("e", engineId)
+                .bind("id", id).execute());
+    }
+
+    /** Unpins the runs pinned to engines that are none of {@code liveEngines}; returns how many. */
+    public int unpinFromDeadEngines(Collection<String> liveEngines) {
+        return gate.write(h -> {
+            var u = h.createUpdate("update runs set pinned_to = null where pinned_to is not null"
+                    + (liveEngines.isEmpty() ? "" : " and pinned_to not in (<live>)"));
+            if (!liveEngines.isEmpty()) {
+                u.bindList("live", new ArrayList<>(liveEngines));
+            }
+            return u.execute();
+        });
     }
 
     public void requestCancel(String id) {
@@ -260,9 +422,6 @@ public final class RunRepository {
         });
     }
 
-    public WriteGate gate() {
-        return gate;
-    }
 
     static RunRow map(ResultSet rs) throws SQLException {
         return new RunRow(
@@ -290,7 +449,9 @@ public final class RunRepository {
                 rs.getLong("created_at"),
                 longOrNull(rs, "started_at"),
                 longOrNull(rs, "finished_at"),
-                rs.getLong("version"));
+                rs.getLong("version"),
+                rs.getString("owner"),
+                rs.getString("pinned_to"));
     }
 
     static FailureColumns failure(ResultSet rs) throws SQLException {

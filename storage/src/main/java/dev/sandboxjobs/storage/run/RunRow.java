@@ -1,6 +1,10 @@
 package dev.sandboxjobs.storage.run;
 
-/** One row of {@code runs}: what the engine persisted about a run. Times are epoch millis. */
+/**
+ * One row of {@code runs}: what the engine persisted about a run. Times are epoch millis.
+ * {@code owner} is the engine executing it (while running); {@code pinnedTo} the only engine that
+ * may start it, if any.
+ */
 public record RunRow(
         long seq,
         String id,
@@ -24,7 +28,9 @@ public record RunRow(
         long createdAt,
         Long startedAt,
         Long finishedAt,
-        long version) {
+        long version,
+        String owner,
+        String pinnedTo) {
 
     /** The retry policy of a run, as columns. */
     public record RetryColumns(int maxAttempts, long initialMs, long maxMs, double multiplier, double jitter,

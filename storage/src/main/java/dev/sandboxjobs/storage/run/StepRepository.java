@@ -21,7 +21,7 @@ public final class StepRepository {
         return jdbi.withHandle(h -> forRun(h, runId));
     }
 
-    public List<StepRow> forRun(Handle h, String runId) {
+    List<StepRow> forRun(Handle h, String runId) {
         return h.createQuery("select " + COLUMNS + " from steps where run_id = :r order by idx")
                 .bind("r", runId)
                 .map((rs, ctx) -> new StepRow(rs.getString("run_id"), rs.getInt("idx"), rs.getString("name"),
@@ -32,7 +32,7 @@ public final class StepRepository {
     }
 
     /** Changes a step's state if it is still in {@code from}; returns whether it was. */
-    public boolean transition(Handle h, String runId, int index, String from, String to, Long startedAt,
+    boolean transition(Handle h, String runId, int index, String from, String to, Long startedAt,
                               Long finishedAt, String result, FailureColumns failure, boolean bumpAttempt) {
         StringBuilder sql = new StringBuilder("update steps set state = :to, version = version + 1");
         if (bumpAttempt) {
@@ -80,7 +80,7 @@ public final class StepRepository {
     }
 
     /** Moves every step of a run that is in {@code from} to {@code to}; returns how many moved. */
-    public int moveAll(Handle h, String runId, String from, String to, Long finishedAt) {
+    int moveAll(Handle h, String runId, String from, String to, Long finishedAt) {
         return h.createUpdate("update steps set state = :to, version = version + 1"
                         + (finishedAt != null ? ", finished_at = :f" : "") + " where run_id = :r and state = :from")
                 .bind("to", to).bind("r", runId).bind("from", from).bind("f", finishedAt).execute();

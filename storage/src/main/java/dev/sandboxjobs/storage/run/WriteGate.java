@@ -149,10 +149,16 @@ public final class WriteGate {
         }
     }
 
-    /** Whether {@code e} was caused by SQLite reporting a locked database. */
+    /**
+     * Whether {@code e} was caused by contention that a retry resolves: SQLite reporting a locked
+     * database, or PostgreSQL a serialization failure or deadlock between engines.
+     */
     public static boolean isBusy(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
+                if ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())) {
+                    return true;
+                }
                 String m = String.valueOf(sql.getMessage());
                 if (m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || m.contains("database is locked")) {
                     return true;

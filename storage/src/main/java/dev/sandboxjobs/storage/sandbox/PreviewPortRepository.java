@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sandboxjobs.storage.Database;
 import org.jdbi.v3.core.Jdbi;
 
 /** The preview token and exposed ports of each sandbox (migration V20). */
@@ -13,7 +14,11 @@ public final class PreviewPortRepository {
     /** A sandbox's persisted preview state: its token and its ports (port to name, in exposure order). */
     public record Preview(String sandboxId, String token, Map<Integer, String> ports) {}
 
-    public PreviewPortRepository(Jdbi jdbi) {
+    public PreviewPortRepository(Database database) {
+        this(database.jdbi());
+    }
+
+    PreviewPortRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

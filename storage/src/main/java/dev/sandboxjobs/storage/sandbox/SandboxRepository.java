@@ -1,5 +1,8 @@
 package dev.sandboxjobs.storage.sandbox;
 
+import dev.sandboxjobs.storage.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -8,7 +11,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class SandboxRepository {
     private final Jdbi jdbi;
 
-    public SandboxRepository(Jdbi jdbi) {
+    public SandboxRepository(Database database) {
+        this(database.jdbi());
+    }
+
+    SandboxRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
@@ -128,19 +135,19 @@ public final class SandboxRepository {
                 .bind("st", status).bind("e", exitCode).bind("s", sandboxId).bind("id", id).execute());
     }
 
-    private static SandboxRecord sandbox(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static SandboxRecord sandbox(ResultSet rs) throws SQLException {
         return new SandboxRecord(rs.getString("id"), rs.getString("container_id"), rs.getString("image"),
                 rs.getString("status"), rs.getString("env_json"), rs.getString("labels_json"),
                 rs.getString("settings_json"), rs.getLong("generation"), rs.getLong("created_at"),
                 rs.getLong("last_activity_at"));
     }
 
-    private static SessionRecord session(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static SessionRecord session(ResultSet rs) throws SQLException {
         return new SessionRecord(rs.getString("sandbox_id"), rs.getString("id"), rs.getString("env_json"),
                 rs.getString("cwd"), rs.getLong("created_at"));
     }
 
-    private static ProcessRecord process(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static ProcessRecord process(ResultSet rs) throws SQLException {
         int exit = rs.getInt("exit_code");
         Integer exitCode = rs.wasNull() ? null : exit;
         return new ProcessRecord(rs.getString("sandbox_id"), rs.getString("id"), rs.getInt("pid"),

@@ -2,19 +2,26 @@ package dev.sandboxjobs.jobs.pipeline.internal;
 
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.ExecOptions;
+import dev.sandboxjobs.engine.ExecResult;
 import dev.sandboxjobs.engine.OutputListener;
 import dev.sandboxjobs.engine.Sandbox;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.StreamType;
+import dev.sandboxjobs.engine.egress.EgressEvent;
+import dev.sandboxjobs.engine.egress.EgressPolicy;
 import dev.sandboxjobs.jobs.pipeline.PipelineSandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@link PipelineSandbox} over a real SDK {@link Sandbox}: argv execs without a shell, secrets
@@ -23,10 +30,10 @@ import java.util.Optional;
  * Other {@link SandboxException}s are infrastructure faults and propagate.
  */
 public final class SdkPipelineSandbox implements PipelineSandbox {
-    /** Output kept per stream in a result; the pipeline caps what it stores further. */
-    static final long MAX_OUTPUT_BYTES = 16L << 20;
-    /** Output kept per stream of a command that timed out (collected while it ran). */
-    static final int MAX_PARTIAL_CHARS = 1 << 20;
+    /** Output the SDK keeps per stream; the result is built from the streamed output instead (head and tail). */
+    static final long MAX_OUTPUT_BYTES = 1L << 20;
+    /** Output kept per stream in a result, half from its start and half from its end. */
+    static final int MAX_PARTIAL_CHARS = 16 << 20;
     /** Most entries a listing returns. */
     static final int MAX_LISTING = 20_000;
 
@@ -37,7 +44,10 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
     }
 
     @Override
-    public ExecResult exec(List<String> argv, ExecSpec spec) {
+    public CommandResult exec(List<String> argv, ExecSpec spec) {
+        if (spec.detached()) {
+            return execDetached(argv, spec);
+        }
         Partial out = new Partial();
         Partial err = new Partial();
         ExecOptions.Builder options = ExecOptions.builder()
@@ -48,14 +58,58 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
                 .onOutput((stream, data) -> (stream == StreamType.STDERR ? err : out).append(data));
         spec.secretEnv().forEach((name, secret) -> options.env(name, secret.reveal()));
         try {
-            dev.sandboxjobs.engine.ExecResult r = sandbox.exec(argv, options.build());
-            return new ExecResult(r.exitCode(), r.stdout(), r.stderr(), false);
+            ExecResult r = sandbox.exec(argv, options.build());
+            // the SDK keeps the start of a long output; ours keeps its end too, where the totals are
+            return new CommandResult(r.exitCode(), out.text(), err.text(), false);
         } catch (SandboxException e) {
             if (e.code() == ErrorCode.COMMAND_TIMEOUT) {
-                return new ExecResult(-1, out.text(), err.text(), true);
+                return new CommandResult(-1, out.text(), err.text(), true);
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs {@code argv} with its output redirected to files by a fixed {@code sh} wrapper (the argv are
+     * its positional parameters, never shell text): daemons it leaves behind write to the files, not to
+     * the exec's pipes, so the exec ends with the command. The files are read back, head and tail.
+     */
+    private CommandResult execDetached(List<String> argv, ExecSpec spec) {
+        String dir = "/tmp/sandbox-jobs-exec-" + UUID.randomUUID();
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
+                "mkdir -p \"$1\" && o=\"$1/out\" && e=\"$1/err\" && shift && exec \"$@\" >\"$o\" 2>\"$e\" </dev/null",
+                "sh", dir));
+        wrapped.addAll(argv);
+        CommandResult r = exec(wrapped, new ExecSpec(spec.cwd(), spec.env(), spec.secretEnv(), spec.timeout(), false));
+        String stdout = readBack(dir + "/out");
+        String stderr = readBack(dir + "/err");
+        exec(List.of("rm", "-rf", dir), ExecSpec.of("/", Map.of(), Duration.ofMinutes(1)));
+        return new CommandResult(r.exitCode(), stdout + r.stdout(), stderr + r.stderr(), r.timedOut());
+    }
+
+    private String readBack(String path) {
+        CommandResult size = exec(List.of("stat", "-c", "%s", path), ExecSpec.of("/", Map.of(),
+                Duration.ofMinutes(1)));
+        long bytes;
+        try {
+            bytes = Long.parseLong(size.stdout().strip());
+        } catch (NumberFormatException e) {
+            return "";
+        }
+        int half = MAX_PARTIAL_CHARS / 2;
+        if (bytes <= 2L * half) {
+            return readFile(path, (int) bytes).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+        }
+        String head = readFile(path, half).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+        Partial tail = new Partial(0, half);
+        ExecOptions options = ExecOptions.builder().cwd("/").timeout(Duration.ofMinutes(5))
+                .maxOutputBytes(MAX_OUTPUT_BYTES).onOutput((stream, data) -> {
+                    if (stream != StreamType.STDERR) {
+                        tail.append(data);
+                    }
+                }).build();
+        sandbox.exec(List.of("tail", "-c", String.valueOf(half), path), options);
+        return head + "\n… [" + (bytes - 2L * half) + " bytes cut] …\n" + tail.text();
     }
 
     @Override
@@ -83,8 +137,8 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
 
     @Override
     public List<String> listFiles(String dir, int maxDepth) {
-        ExecResult r = exec(List.of("find", dir, "-mindepth", "1", "-maxdepth", String.valueOf(maxDepth),
-                "-printf", "%P\\t%y\\0"), ExecSpec.of("/", java.util.Map.of(), java.time.Duration.ofMinutes(2)));
+        CommandResult r = exec(List.of("find", dir, "-mindepth", "1", "-maxdepth", String.valueOf(maxDepth),
+                "-printf", "%P\\t%y\\0"), ExecSpec.of("/", Map.of(), Duration.ofMinutes(2)));
         List<String> entries = new ArrayList<>();
         for (String record : r.stdout().split("\0")) {
             int tab = record.lastIndexOf('\t');
@@ -104,19 +158,65 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
         sandbox.copyIn(source, target);
     }
 
-    /** Output of a running command, kept up to a bound, for a result after a timeout. */
-    private static final class Partial implements OutputListener {
-        private final StringBuilder text = new StringBuilder();
+    @Override
+    public boolean setEgressPolicy(EgressPolicy policy) {
+        if (!sandbox.egressPolicy().proxied()) {
+            return false; // created with no network: it keeps none
+        }
+        sandbox.setEgressPolicy(policy.proxied() ? policy : EgressPolicy.allow());
+        return true;
+    }
+
+    @Override
+    public List<EgressEvent> egressLog() {
+        return sandbox.egressLog();
+    }
+
+    /**
+     * A command's output as it streams: its start and its end (where runners print their totals) up to a
+     * bound each, with a marker where the middle was cut; exact when nothing was cut.
+     */
+    static final class Partial implements OutputListener {
+        private final int headMax;
+        private final int tailMax;
+        private final StringBuilder head = new StringBuilder();
+        private final StringBuilder tail = new StringBuilder();
+        private long cut;
+
+        Partial() {
+            this(MAX_PARTIAL_CHARS / 2, MAX_PARTIAL_CHARS / 2);
+        }
+
+        Partial(int headMax, int tailMax) {
+            this.headMax = headMax;
+            this.tailMax = tailMax;
+        }
 
         synchronized void append(String data) {
-            int room = MAX_PARTIAL_CHARS - text.length();
-            if (room > 0) {
-                text.append(data, 0, Math.min(room, data.length()));
+            int room = headMax - head.length();
+            if (room > 0 && tail.length() == 0) {
+                int n = Math.min(room, data.length());
+                head.append(data, 0, n);
+                data = data.substring(n);
+            }
+            if (data.isEmpty()) {
+                return;
+            }
+            tail.append(data);
+            if (tail.length() > 2 * tailMax) {
+                int drop = tail.length() - tailMax;
+                cut += drop;
+                tail.delete(0, drop);
             }
         }
 
         synchronized String text() {
-            return text.toString();
+            if (tail.length() > tailMax) {
+                int drop = tail.length() - tailMax;
+                cut += drop;
+                tail.delete(0, drop);
+            }
+            return cut == 0 ? head.toString() + tail : head + "\n… [" + cut + " characters cut] …\n" + tail;
         }
 
         @Override

@@ -21,8 +21,10 @@ public final class PythonOutputParser {
             "^=+ (.*?\\b(?:passed|failed|skipped|error|errors|xfailed|xpassed|deselected|no tests ran)\\b.*?) in ([0-9.]+)s.*=+$");
     private static final Pattern PYTEST_COUNT = Pattern.compile("(\\d+) (passed|failed|skipped|errors?|xfailed|xpassed)");
     private static final Pattern PYTEST_SHORT = Pattern.compile("^(FAILED|ERROR) (\\S+?)(?: - (.*))?$");
-    private static final Pattern UNITTEST_LINE = Pattern.compile(
-            "^(\\w+) \\(([\\w.]+?)\\)(?:\\n.*?)? \\.\\.\\. (ok|FAIL|ERROR|skipped(?: (.*))?|expected failure|unexpected success)$");
+    private static final String RESULT = "(ok|FAIL|ERROR|skipped(?: (.*))?|expected failure|unexpected success)";
+    private static final Pattern UNITTEST_HEAD = Pattern.compile("^(\\w+) \\(([\\w.]+?)\\)(.*)$");
+    private static final Pattern RESULT_TAIL = Pattern.compile("^.*? \\.\\.\\. " + RESULT + "$");
+    private static final Pattern RESULT_ALONE = Pattern.compile("^" + RESULT + "$");
     private static final Pattern UNITTEST_RAN = Pattern.compile("^Ran (\\d+) tests? in ([0-9.]+)s$");
     private static final Pattern UNITTEST_HEADER = Pattern.compile("^(FAIL|ERROR): (\\w+) \\(([\\w.]+)\\)");
 
@@ -95,13 +97,18 @@ public final class PythonOutputParser {
     private TestSummary parseUnittest(String[] lines) {
         List<TestCase> cases = new ArrayList<>();
         Duration duration = Duration.ZERO;
-        java.util.Map<String, StringBuilder> details = new java.util.HashMap<>();
+        java.util.Map<String, StringBuilder> details = new java.util.LinkedHashMap<>();
+        java.util.Map<String, TestStatus> headerStatus = new java.util.LinkedHashMap<>();
         StringBuilder current = null;
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i];
+        String[] pending = null;   // {suite, name} of a test whose result is on a later line
+        boolean inResults = true;
+        for (String l : lines) {
             Matcher h = UNITTEST_HEADER.matcher(l);
             if (h.find()) {
-                current = details.computeIfAbsent(h.group(3) + "#" + h.group(2), k -> new StringBuilder());
+                inResults = false;
+                String key = suiteOf(h.group(2), h.group(3)) + "#" + h.group(2);
+                current = details.computeIfAbsent(key, k -> new StringBuilder());
+                headerStatus.putIfAbsent(key, h.group(1).equals("FAIL") ? TestStatus.FAILED : TestStatus.ERRORED);
                 continue;
             }
             if (current != null) {
@@ -117,38 +124,76 @@ public final class PythonOutputParser {
             Matcher r = UNITTEST_RAN.matcher(l);
             if (r.matches()) {
                 duration = JUnitXmlParser.seconds(r.group(2));
+                inResults = false;
                 continue;
             }
-            Matcher t = UNITTEST_LINE.matcher(l);
-            if (t.matches()) {
-                String name = t.group(1);
-                String dotted = t.group(2);
-                String suite = dotted.endsWith("." + name) ? dotted.substring(0, dotted.length() - name.length() - 1) : dotted;
-                String outcome = t.group(3);
-                TestStatus status = outcome.equals("ok") || outcome.equals("expected failure") ? TestStatus.PASSED
-                        : outcome.equals("FAIL") || outcome.equals("unexpected success") ? TestStatus.FAILED
-                        : outcome.equals("ERROR") ? TestStatus.ERRORED : TestStatus.SKIPPED;
-                cases.add(new TestCase(suite, name, status, Duration.ZERO,
-                        status == TestStatus.SKIPPED && t.group(4) != null ? t.group(4) : "", ""));
+            if (!inResults) {
+                continue;
+            }
+            // a verbose line: "name (id)[ ... result]"; with a docstring, the result ends the next
+            // line ("Description. ... ok"); a test that printed has its result alone on a later line
+            Matcher head = UNITTEST_HEAD.matcher(l);
+            Matcher tail = RESULT_TAIL.matcher(l);
+            if (head.matches()) {
+                String[] test = {suiteOf(head.group(1), head.group(2)), head.group(1)};
+                if (tail.matches() && head.group(3).contains(" ... ")) {
+                    cases.add(unittestCase(test, tail.group(1), tail.group(2)));
+                    pending = null;
+                } else {
+                    pending = test;
+                }
+                continue;
+            }
+            if (pending != null) {
+                Matcher alone = RESULT_ALONE.matcher(l.strip());
+                if (tail.matches()) {
+                    cases.add(unittestCase(pending, tail.group(1), tail.group(2)));
+                    pending = null;
+                } else if (alone.matches()) {
+                    cases.add(unittestCase(pending, alone.group(1), alone.group(2)));
+                    pending = null;
+                }
             }
         }
         List<TestCase> withDetails = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (TestCase c : cases) {
+            String key = c.suite() + "#" + c.name();
+            seen.add(key);
             if (!c.isFailure()) {
                 withDetails.add(c);
                 continue;
             }
-            StringBuilder d = null;
-            for (var e : details.entrySet()) {
-                if (e.getKey().endsWith("#" + c.name()) && e.getKey().startsWith(c.suite())) {
-                    d = e.getValue();
-                }
+            withDetails.add(withDetails(c, details.get(key)));
+        }
+        // a failure the verbose lines did not show (no -v, or output in between) is still named
+        for (var e : headerStatus.entrySet()) {
+            if (!seen.contains(e.getKey())) {
+                String[] parts = e.getKey().split("#", 2);
+                withDetails.add(withDetails(new TestCase(parts[0], parts[1], e.getValue(), Duration.ZERO, "", ""),
+                        details.get(e.getKey())));
             }
-            String text = d == null ? "" : d.toString().strip();
-            String message = text.lines().filter(s -> !s.isBlank()).reduce((a, b) -> b).orElse(c.status().name());
-            withDetails.add(new TestCase(c.suite(), c.name(), c.status(), c.duration(), message, text));
         }
         List<String> warnings = cases.isEmpty() ? List.of("no unittest results found (run it with -v)") : List.of();
         return TestSummary.of("unittest", withDetails, duration, warnings);
+    }
+
+    private static TestCase withDetails(TestCase c, StringBuilder d) {
+        String text = d == null ? "" : d.toString().strip();
+        String message = text.lines().filter(s -> !s.isBlank()).reduce((a, b) -> b).orElse(c.status().name());
+        return new TestCase(c.suite(), c.name(), c.status(), c.duration(), message, text);
+    }
+
+    private static TestCase unittestCase(String[] test, String outcome, String reason) {
+        TestStatus status = outcome.equals("ok") || outcome.equals("expected failure") ? TestStatus.PASSED
+                : outcome.equals("FAIL") || outcome.equals("unexpected success") ? TestStatus.FAILED
+                : outcome.equals("ERROR") ? TestStatus.ERRORED : TestStatus.SKIPPED;
+        return new TestCase(test[0], test[1], status, Duration.ZERO,
+                status == TestStatus.SKIPPED && reason != null ? reason : "", "");
+    }
+
+    /** {@code mod.Class} from {@code mod.Class.test_x} (Python 3.11+) or {@code mod.Class} (older). */
+    private static String suiteOf(String name, String dotted) {
+        return dotted.endsWith("." + name) ? dotted.substring(0, dotted.length() - name.length() - 1) : dotted;
     }
 }

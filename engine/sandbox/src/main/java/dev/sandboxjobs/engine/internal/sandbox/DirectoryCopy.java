@@ -1,0 +1,152 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.exception.DockerException;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/** Copies a directory of the host into a sandbox as one tar stream, owned by the sandbox's user. */
+final class DirectoryCopy {
+    private final SandboxRuntime sandbox;
+
+    DirectoryCopy(SandboxRuntime sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** Streams the host directory {@code source} into {@code abs} as one tar, owned by the sandbox's user. */
+    void copyIn(Path source, String abs) {
+        Path root = source.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new SandboxException(ErrorCode.FILE_NOT_FOUND, "No directory at " + source
+                    + " on the host. Give the path of an existing directory.");
+        }
+        sandbox.call(() -> {
+            FileOps.check(FileOps.fileOp(sandbox, List.of("mkdirp", abs)), abs);
+            // Docker extracts as root: the sandbox's user must be allowed to write there itself
+            FileOps.check(FileOps.fileOp(sandbox, List.of("wdir", abs)), abs);
+            int[] owner = new FileOwner(sandbox).ids();
+            PipedInputStream pipe = new PipedInputStream(1 << 16);
+            PipedOutputStream sink;
+            try {
+                sink = new PipedOutputStream(pipe);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try (sink) {
+                    writeDirectoryTar(sink, root, owner[0], owner[1]);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }, "sandbox-jobs-copy-in");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                sandbox.containers.putArchive(sandbox.containerId(), abs, pipe);
+            } catch (DockerException e) {
+                throw DockerErrors.error("Cannot copy " + root + " into " + abs, e);
+            } finally {
+                try {
+                    pipe.close();
+                } catch (IOException ignored) {
+                    // done either way
+                }
+            }
+            try {
+                done.join();
+            } catch (RuntimeException e) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading " + root + " on the host failed: "
+                        + DockerErrors.rootMessage(e), e);
+            }
+            return null;
+        });
+    }
+
+    private static void writeDirectoryTar(OutputStream out, Path root, int uid, int gid)
+            throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir,
+                    BasicFileAttributes attrs) throws IOException {
+                if (!dir.equals(root)) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(dir) + "/");
+                    e.setMode(040000 | mode(dir, 0755));
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file,
+                    BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(file), TarArchiveEntry.LF_SYMLINK);
+                    e.setLinkName(Files.readSymbolicLink(file).toString());
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    tar.closeArchiveEntry();
+                } else if (attrs.isRegularFile()) {
+                    TarArchiveEntry e = new TarArchiveEntry(name(file));
+                    e.setSize(attrs.size());
+                    e.setMode(0100000 | mode(file, 0644));
+                    e.setModTime(attrs.lastModifiedTime().toMillis());
+                    own(e);
+                    tar.putArchiveEntry(e);
+                    try (InputStream in = Files.newInputStream(file)) {
+                        in.transferTo(new FileWrites.BoundedOut(tar, attrs.size()));
+                    }
+                    tar.closeArchiveEntry();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            private String name(Path p) {
+                return root.relativize(p).toString().replace('\\', '/');
+            }
+
+            private void own(TarArchiveEntry e) {
+                e.setIds(uid, gid);
+            }
+        });
+        tar.finish();
+        tar.flush();
+    }
+
+    private static int mode(Path p, int fallback) {
+        try {
+            int mode = 0;
+            for (PosixFilePermission perm : Files.getPosixFilePermissions(p,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                mode |= 1 << (8 - perm.ordinal());
+            }
+            return mode;
+        } catch (UnsupportedOperationException | IOException e) {
+            return fallback;
+        }
+    }
+}

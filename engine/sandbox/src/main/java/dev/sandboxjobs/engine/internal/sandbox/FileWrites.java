@@ -1,0 +1,239 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.engine.internal.docker.ExecOutput;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes files: up to 16 MiB as raw bytes over the engine's persistent shell ({@code head -c SIZE}
+ * of the shell's own stdin), larger ones through Docker's archive API as a tar stream, streams of
+ * unknown length in chunks joined at the end.
+ */
+final class FileWrites {
+    /** Chunk size for streams of unknown length. */
+    private static final int CHUNK = 8 << 20;
+
+    private final SandboxRuntime sandbox;
+    private final FileOwner owner;
+
+    FileWrites(SandboxRuntime sandbox) {
+        this.sandbox = sandbox;
+        this.owner = new FileOwner(sandbox);
+    }
+
+    void write(String abs, byte[] content) {
+        sandbox.call(() -> {
+            putFile(abs, new ByteArrayInputStream(content), content.length);
+            return null;
+        });
+    }
+
+    void write(String abs, InputStream content, long size) {
+        if (size < 0) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The size must not be negative.");
+        }
+        sandbox.call(() -> {
+            putFile(abs, content, size);
+            return null;
+        });
+    }
+
+    /** Writes a stream of unknown length in chunks of at most 8 MiB, joined by one {@code cat} at the end. */
+    void write(String abs, InputStream content) {
+        sandbox.call(() -> {
+            try {
+                byte[] first = content.readNBytes(CHUNK);
+                if (first.length < CHUNK) {
+                    putFile(abs, new ByteArrayInputStream(first), first.length);
+                    return null;
+                }
+                List<String> parts = new ArrayList<>();
+                String base = abs + ".sj-part-" + Long.toHexString(System.nanoTime());
+                byte[] chunk = first;
+                try {
+                    while (chunk.length > 0) {
+                        String part = base + "-" + parts.size();
+                        putFile(part, new ByteArrayInputStream(chunk), chunk.length);
+                        parts.add(part);
+                        chunk = content.readNBytes(CHUNK);
+                    }
+                    List<String> argv = new ArrayList<>(List.of("concat", abs));
+                    argv.addAll(parts);
+                    FileOps.check(FileOps.fileOp(sandbox, argv), abs);
+                } catch (RuntimeException e) {
+                    List<String> cleanup = new ArrayList<>(List.of("concat", "/dev/null"));
+                    cleanup.addAll(parts);
+                    FileOps.fileOp(sandbox, cleanup);
+                    throw e;
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void putFile(String abs, InputStream content, long size) {
+        String name = PosixPaths.name(abs);
+        if (name.isEmpty()) {
+            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
+        }
+        if (content.getClass() == ByteArrayInputStream.class) {
+            putArchive(abs, name, content, size);
+            checkNoMore(content, abs);
+            return;
+        }
+        // a stream can fail halfway, after Docker has extracted part of it: it is written under a
+        // hidden name beside the file and renamed into place whole, so no partial file is ever seen
+        String parent = PosixPaths.parent(abs);
+        String partialName = "." + name + ".sj-partial-" + Long.toHexString(System.nanoTime());
+        String partial = parent.endsWith("/") ? parent + partialName : parent + "/" + partialName;
+        try {
+            putArchive(abs, partialName, content, size);
+            checkNoMore(content, partial);
+        } catch (RuntimeException e) {
+            FileOps.fileOp(sandbox, List.of("delete", partial));
+            throw e;
+        }
+        try {
+            FileOps.check(FileOps.fileOp(sandbox, List.of("rename", partial, abs)), abs);
+        } catch (RuntimeException e) {
+            FileOps.fileOp(sandbox, List.of("delete", partial));
+            throw e;
+        }
+    }
+
+    /** A stream with more bytes than its declared size is refused. */
+    private void checkNoMore(InputStream content, String abs) {
+        if (content.getClass() == ByteArrayInputStream.class && ((ByteArrayInputStream) content).available() == 0) {
+            return;
+        }
+        int next;
+        try {
+            next = content.read();
+        } catch (IOException e) {
+            next = -1;
+        }
+        if (next >= 0) {
+            FileOps.fileOp(sandbox, List.of("delete", abs));
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
+                    + " failed: the stream has more bytes than the declared size");
+        }
+    }
+
+    /** Writes through Docker's archive API, as {@code entry} in the directory of {@code abs}. */
+    private void putArchive(String abs, String entry, InputStream content, long size) {
+        String parent = PosixPaths.parent(abs);
+        // an existing directory would be merged into, not replaced; refuse it as a file write.
+        // Docker extracts as root: the sandbox's user must be allowed to write there itself
+        ExecOutput stat = FileOps.fileOp(sandbox, List.of("wfile", abs));
+        if (stat.exitCode() == 11) {
+            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; choose a file path.");
+        }
+        if (stat.exitCode() == 15) {
+            FileOps.check(stat, abs);
+        }
+        try {
+            sandbox.containers.putArchive(sandbox.containerId(), parent, out -> writeTar(out, entry, content, size, owner.ids()));
+        } catch (ContentFailure e) {
+            // Docker may have extracted the bytes sent before the failure: the caller removes them
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "Reading the content to write to " + abs
+                    + " failed: " + e.getMessage(), e);
+        } catch (NotFoundException e) {
+            throw missingParent(abs, parent);
+        } catch (DockerException e) {
+            String m = DockerErrors.rootMessage(e).toLowerCase();
+            if (m.contains("not a directory")) {
+                throw new SandboxException(ErrorCode.NOT_A_DIRECTORY, "A parent of " + abs + " is a file, not a directory.", e);
+            }
+            if (m.contains("directory")) {
+                throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; choose a file path.", e);
+            }
+            throw DockerErrors.error("Cannot write " + abs, e);
+        }
+    }
+
+    private SandboxException missingParent(String abs, String parent) {
+        ExecOutput stat = FileOps.fileOp(sandbox, List.of("stat", parent));
+        if (stat.exitCode() == 0) {
+            return new SandboxException(ErrorCode.NOT_A_DIRECTORY, parent + " is a file, not a directory; cannot write " + abs + ".");
+        }
+        return new SandboxException(ErrorCode.PARENT_NOT_FOUND, "The directory " + parent
+                + " does not exist. Create it first with mkdir(path, true).");
+    }
+
+    /** The content to write failed (unreadable, or shorter than its declared size), not Docker. */
+    private static final class ContentFailure extends RuntimeException {
+        ContentFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One entry of {@code size} bytes; reads exactly {@code size} bytes of {@code content}, through one buffer. */
+    private static void writeTar(OutputStream out, String name, InputStream content, long size, int[] ids)
+            throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(0100644);
+        entry.setIds(ids[0], ids[1]);
+        entry.setModTime(System.currentTimeMillis());
+        tar.putArchiveEntry(entry);
+        byte[] buffer = new byte[(int) Math.min(size, 1 << 20) + 1];
+        long left = size;
+        while (left > 0) {
+            int n;
+            try {
+                n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
+            } catch (IOException | RuntimeException e) {
+                throw new ContentFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            }
+            if (n < 0) {
+                throw new ContentFailure("the stream ended after " + (size - left) + " of " + size + " bytes", null);
+            }
+            tar.write(buffer, 0, n);
+            left -= n;
+        }
+        tar.closeArchiveEntry();
+        tar.finish();
+    }
+
+    /** Refuses bytes beyond the declared size rather than corrupting the archive. */
+    static final class BoundedOut extends OutputStream {
+        private final OutputStream out;
+        private long left;
+
+        BoundedOut(OutputStream out, long size) {
+            this.out = out;
+            this.left = size;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > left) {
+                throw new IOException("the stream has more bytes than the declared size");
+            }
+            out.write(b, off, len);
+            left -= len;
+        }
+    }
+}

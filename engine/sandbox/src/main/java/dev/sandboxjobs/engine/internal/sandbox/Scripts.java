@@ -1,0 +1,218 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+/**
+ * The fixed shell programs the engine runs. None of them is ever built from user data: values
+ * arrive as positional arguments, environment entries of the exec, or NUL-terminated records read
+ * from stdin by {@code read -r -d ''}, and are used only as quoted expansions.
+ */
+final class Scripts {
+    private Scripts() {}
+
+    /** Where background processes keep their pid, logs and exit code inside the container. */
+    static final String PROC_DIR = "/var/lib/sandbox-jobs/proc";
+
+    /**
+     * Sent first to a session's shell. {@code __sj_pre N C} reads N {@code NAME=value} records
+     * (exported for this command, restored by {@code __sj_post}), a directory if C is 1, then the
+     * command. {@code __sj_post TOKEN CODE} restores the environment and writes the end marker
+     * with the exit code on both streams (and the directory on stdout). {@code __sj_read PATH}
+     * prints a regular file (11: a directory, 18: not a regular file) without forking a script.
+     */
+    static final String SESSION_BOOT = """
+            set +m +e +u +o pipefail
+            cd -- "${__SJ_CWD:-/}" 2>/dev/null || { mkdir -p -- "$__SJ_CWD" 2>/dev/null && cd -- "$__SJ_CWD"; } || cd /
+            unset __SJ_CWD
+            __sj_pre() {
+              local __sj_n=$1 __sj_c=$2 __sj_i __sj_kv __sj_k
+              __sj_saved=(); __sj_unset=(); __sj_oldpwd=
+              for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do
+                IFS= read -r -d '' __sj_kv
+                __sj_k=${__sj_kv%%=*}
+                if [[ -v $__sj_k ]]; then __sj_saved+=("$__sj_k=${!__sj_k}"); else __sj_unset+=("$__sj_k"); fi
+                export "$__sj_kv"
+              done
+              __sj_cmd=
+              if [[ $__sj_c == 1 ]]; then
+                IFS= read -r -d '' __sj_kv
+                __sj_oldpwd=$PWD
+                IFS= read -r -d '' __sj_cmd
+                cd -- "$__sj_kv" || return 1
+                return 0
+              fi
+              IFS= read -r -d '' __sj_cmd
+            }
+            __sj_post() {
+              local __sj_kv
+              for __sj_kv in "${__sj_saved[@]}"; do export "$__sj_kv"; done
+              for __sj_kv in "${__sj_unset[@]}"; do unset "$__sj_kv"; done
+              if [[ -n $__sj_oldpwd ]]; then cd -- "$__sj_oldpwd" 2>/dev/null; fi
+              __sj_saved=(); __sj_unset=(); __sj_oldpwd=
+              printf '%s %d %s\\0' "$1" "$2" "$PWD"
+              printf '%s %d\\0' "$1" "$2" >&2
+            }
+            __sj_argv() {
+              local __sj_n=$1 __sj_i __sj_kv
+              __sj_args=()
+              for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
+            }
+            __sj_read() {
+              [ -d "$1" ] && return 11; [ -f "$1" ] || return 18
+              cat -- "$1"
+            }
+            __sj_setenv() {
+              local __sj_n=$1 __sj_i __sj_kv
+              for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; export "$__sj_kv"; done
+            }
+            """;
+
+    /**
+     * Sends a signal to every descendant of a process ($1), found through /proc, and to the
+     * process itself when $3 is 1. With $4 = 1 and a process that leads its own session (a shell
+     * started by a Docker exec does), the session's orphans are included too: processes whose
+     * parent died and that were re-parented to the container's init, such as what is left of a
+     * fork bomb. Argv: SCRIPT name PID SIGNAL SELF [ORPHANS].
+     */
+    static final String KILL_TREE = """
+            root=$1; sig=$2; self=$3; sweep=${4:-0}
+            walk() { local c; for c in ${kids[$1]}; do list+=("$c"); walk "$c"; done; }
+            for round in 1 2 3 4 5 6 7 8; do
+              declare -A kids=()
+              orphans=()
+              for f in /proc/[0-9]*/stat; do
+                read -r s < "$f" 2>/dev/null || continue
+                p=${s%% *}; r=${s##*) }; r=${r#* }
+                a=($r); pp=${a[0]}; sess=${a[2]}
+                kids[$pp]+=" $p"
+                [ "$sweep" = 1 ] && [ "$sess" = "$root" ] && [ "$p" != "$root" ] && [ "$pp" = 1 ] && orphans+=("$p")
+              done
+              list=("${orphans[@]}")
+              walk "$root"
+              [ ${#list[@]} -eq 0 ] && break
+              kill -s "$sig" "${list[@]}" 2>/dev/null
+            done
+            [ "$self" = 1 ] && kill -s "$sig" "$root" 2>/dev/null
+            exit 0
+            """;
+
+    /**
+     * Starts a background process: a new session (process group) whose leader runs the command
+     * with its output in files and records the exit code. Prints the leader's pid.
+     * Argv: SCRIPT name DIR COMMAND.
+     */
+    static final String START_PROCESS = """
+            d=$1
+            mkdir -p -- "$d" || exit 1
+            setsid bash -c 'bash -c "$1" </dev/null >"$2/stdout" 2>"$2/stderr"; e=$?; echo "$e" >"$2/exit.tmp"; mv "$2/exit.tmp" "$2/exit"' sj-process "$2" "$d" </dev/null >/dev/null 2>&1 &
+            echo "$!" >"$d/pid"
+            echo "$!"
+            """;
+
+    /**
+     * Reports each process directory's state: {@code ID exit CODE}, {@code ID running} or
+     * {@code ID gone}. Argv: SCRIPT name ID PID [ID PID]...
+     */
+    static final String PROCESS_STATES = """
+            while [ $# -ge 2 ]; do
+              d=/var/lib/sandbox-jobs/proc/$1
+              if [ -f "$d/exit" ]; then echo "$1 exit $(cat "$d/exit")"
+              elif kill -0 "$2" 2>/dev/null; then echo "$1 running"
+              else echo "$1 gone"; fi
+              shift 2
+            done
+            """;
+
+    /**
+     * Signals a process group ($1) with $2; when $3 is 1, waits up to $4 tenths of a second for
+     * it to end and then sends SIGKILL. Exits 3 when the group did not exist.
+     */
+    static final String KILL_GROUP = """
+            pg=$1; sig=$2; esc=$3; tenths=$4
+            kill -0 -- "-$pg" 2>/dev/null || exit 3
+            kill -s "$sig" -- "-$pg" 2>/dev/null
+            if [ "$esc" = 1 ]; then
+              i=0
+              while [ $i -lt "$tenths" ] && kill -0 -- "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+              kill -s KILL -- "-$pg" 2>/dev/null
+            fi
+            exit 0
+            """;
+
+    /**
+     * Follows a process's two log files until it ends: stdout on stdout, stderr on stderr.
+     * Argv: SCRIPT name DIR PID.
+     */
+    static final String FOLLOW_LOGS = """
+            tail -c +1 --pid="$2" -f "$1/stdout" &
+            t=$!
+            tail -c +1 --pid="$2" -f "$1/stderr" >&2
+            wait "$t"
+            """;
+
+    /**
+     * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
+     * directory, 13 parent not found, 14 exists, 15 the sandbox's user may not write there.
+     * {@code wfile} and {@code wdir} check, as the sandbox's user, what Docker's archive API
+     * (which extracts as root) is about to write. Argv: SCRIPT name OP PATH [PATH2].
+     */
+    static final String FILE_OPS = """
+            op=$1; p=$2; q=$3
+            parent() { local d; d=$(dirname -- "$1"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12; }
+            case "$op" in
+              mkdir)   [ -e "$p" ] && { [ -d "$p" ] && exit 14; exit 12; }; parent "$p"; mkdir -- "$p" ;;
+              mkdirp)  [ -e "$p" ] && ! [ -d "$p" ] && exit 12; mkdir -p -- "$p" ;;
+              delete)  [ -e "$p" ] || [ -L "$p" ] || exit 10; [ -d "$p" ] && ! [ -L "$p" ] && exit 11; rm -f -- "$p" ;;
+              rename)  [ -e "$p" ] || [ -L "$p" ] || exit 10; parent "$q"; mv -T -- "$p" "$q" ;;
+              move)    [ -e "$p" ] || [ -L "$p" ] || exit 10; parent "$q"; mv -- "$p" "$q" ;;
+              exists)  [ -e "$p" ] || [ -L "$p" ] || exit 10 ;;
+              list)    [ -e "$p" ] || exit 10; [ -d "$p" ] || exit 12
+                       find -H "$p" -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%T@\\t%f\\0' ;;
+              stat)    [ -e "$p" ] || exit 10; [ -d "$p" ] && exit 11; exit 0 ;;
+              wfile)   [ -d "$p" ] && exit 11; d=$(dirname -- "$p"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12
+                       [ -w "$d" ] && [ -x "$d" ] || exit 15; [ -e "$p" ] && ! [ -w "$p" ] && exit 15; exit 0 ;;
+              wdir)    [ -d "$p" ] || exit 12; [ -w "$p" ] && [ -x "$p" ] || exit 15; exit 0 ;;
+              concat)  shift 2; cat -- "$@" > "$p" && rm -f -- "$@" ;;
+              read)    [ -d "$p" ] && exit 11; [ -f "$p" ] || exit 18
+                       if [ -n "$q" ]; then s=$(stat -Lc %s -- "$p") || exit 18; [ "$s" -le "$q" ] || exit 19; fi
+                       exec cat -- "$p" ;;
+              *) exit 2 ;;
+            esac
+            """;
+
+    /**
+     * Clones a repository. A token, if any, reaches git only through the credential helper
+     * below, which reads it from the exec's environment ({@code SJ_GIT_TOKEN}); it is never in
+     * an argument. Argv: SCRIPT name URL TARGET BRANCH DEPTH (empty for none).
+     */
+    static final String GIT_CHECKOUT = """
+            url=$1; target=$2; branch=$3; depth=$4
+            args=(clone --quiet)
+            [ -n "$branch" ] && args+=(--branch "$branch")
+            [ -n "$depth" ] && args+=(--depth "$depth")
+            helper='!f() { echo username=x-access-token; echo "password=$SJ_GIT_TOKEN"; }; f'
+            if [ -n "$SJ_GIT_TOKEN" ]; then
+              git -c credential.helper= -c credential.helper="$helper" "${args[@]}" -- "$url" "$target" || exit 20
+            else
+              git "${args[@]}" -- "$url" "$target" || exit 20
+            fi
+            cd -- "$target" || exit 21
+            printf '%s\\n' "$(git rev-parse HEAD)" "$(git symbolic-ref --short -q HEAD)"
+            """;
+
+    /** Where argv execs record their pid, so that a timeout can kill their tree. */
+    static final String EXEC_DIR = "/var/lib/sandbox-jobs/exec";
+
+    /**
+     * Runs a program from an argv without a shell parsing it: records its own pid in $1, changes
+     * to the directory $2 and runs "${@:3}" as a child (so that the pid file can be removed),
+     * forwarding its exit code. Argv: SCRIPT name PIDFILE DIR PROGRAM [ARG]...
+     */
+    static final String ARGV_EXEC = """
+            mkdir -p -- "${1%/*}" 2>/dev/null; echo "$$" > "$1" 2>/dev/null
+            cd -- "$2" || { rm -f -- "$1"; exit 1; }
+            pidfile=$1; shift 2
+            "$@" </dev/null
+            e=$?
+            rm -f -- "$pidfile"
+            exit "$e"
+            """;
+}

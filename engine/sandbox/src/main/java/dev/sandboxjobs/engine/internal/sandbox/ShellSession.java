@@ -1,0 +1,383 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.OutputListener;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.internal.docker.Containers;
+import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.engine.internal.docker.ExecOutput;
+import dev.sandboxjobs.engine.internal.docker.FeedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One long-lived {@code bash} exec fed commands on stdin. Each command ends with a unique marker
+ * on stdout and stderr carrying its exit code, read from Docker's multiplexed stream frames as
+ * they arrive: no polling, no files. Not thread-safe: its {@link SessionState} serializes calls.
+ */
+final class ShellSession implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+
+    private final Containers containers;
+    private final String containerId;
+    private final FeedInputStream stdin = new FeedInputStream();
+    private final String execId;
+    private final Callback callback = new Callback();
+    private volatile Pending pending;
+    private volatile boolean dead;
+    private volatile boolean killFailed;
+    private final int shellPid;
+
+    /** What a finished command left: exit code and the shell's directory after it. */
+    record CommandEnd(int exitCode, String cwd, boolean shellExited) {}
+
+    ShellSession(Containers containers, String containerId, List<String> env, String cwd) {
+        this.containers = containers;
+        this.containerId = containerId;
+        List<String> execEnv = new ArrayList<>(env);
+        execEnv.add("__SJ_CWD=" + cwd);
+        var create = containers.client().execCreateCmd(containerId);
+        String user = containers.userOf(containerId);
+        if (user != null) {
+            create.withUser(user);
+        }
+        this.execId = create
+                .withCmd("bash", "--noprofile", "--norc")
+                .withEnv(execEnv)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(false)
+                .exec()
+                .getId();
+        String token = newToken();
+        Pending boot = new Pending(token, new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 1 << 16),
+                new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16));
+        pending = boot;
+        containers.client().execStartCmd(execId).withStdIn(stdin).exec(callback);
+        stdin.feed((Scripts.SESSION_BOOT + "__sj_post " + token + " $$\n").getBytes(StandardCharsets.UTF_8));
+        try {
+            CommandEnd ready = boot.future.get(BOOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (ready.shellExited()) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The session shell exited at start: "
+                        + boot.stderr.finish().trim() + ". Check that the image has bash.");
+            }
+            this.shellPid = ready.exitCode();
+        } catch (TimeoutException e) {
+            close();
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The session shell did not start within " + BOOT_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while starting a session", e);
+        } catch (ExecutionException e) {
+            close();
+            throw DockerErrors.error("The session shell failed to start", e.getCause());
+        } finally {
+            pending = null;
+        }
+    }
+
+    boolean isAlive() {
+        return !dead;
+    }
+
+    /**
+     * Runs a command: {@code env} exported for it only, {@code cwd} (nullable) for it only.
+     *
+     * @throws SandboxException COMMAND_TIMEOUT after killing the command's tree
+     */
+    CommandEnd run(String command, Map<String, String> env, String cwd, OutputSink out, OutputSink err, Duration timeout) {
+        String token = newToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        String line = "__sj_pre " + env.size() + " " + (cwd == null ? 0 : 1)
+                + " && eval \"$__sj_cmd\" </dev/null; __sj_post " + token + " $?\n";
+        wire.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+        env.forEach((k, v) -> record(wire, k + "=" + v));
+        if (cwd != null) {
+            record(wire, cwd);
+        }
+        record(wire, command);
+        return send(token, wire.toByteArray(), out, err, timeout);
+    }
+
+    /**
+     * Runs a program with exactly {@code argv} (read as NUL-terminated records, never parsed by the
+     * shell) and collects its output; for the engine's own small operations.
+     */
+    ExecOutput call(List<String> argv, long maxBytes, Duration timeout) {
+        String token = newToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(("__sj_argv " + argv.size() + " && \"${__sj_args[@]}\" </dev/null; __sj_post " + token + " $?\n")
+                .getBytes(StandardCharsets.UTF_8));
+        argv.forEach(a -> record(wire, a));
+        OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, maxBytes);
+        OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
+        CommandEnd o = send(token, wire.toByteArray(), out, err, timeout);
+        if (o.shellExited()) {
+            throw new IllegalStateException("the engine's shell exited");
+        }
+        return new ExecOutput(o.exitCode(), out.bytes(), err.bytes());
+    }
+
+    /** Exports variables in the shell for the following commands. */
+    void setEnv(Map<String, String> env) {
+        env.forEach((k, v) -> {
+            // the records are NUL-separated: a NUL inside one would let the rest be read as commands
+            if (k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+                throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The variable or secret " + k.replace('\0', '?')
+                        + " holds a NUL character, which an environment variable cannot hold; remove it.");
+            }
+        });
+        String token = newToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(("__sj_setenv " + env.size() + "; __sj_post " + token + " $?\n").getBytes(StandardCharsets.UTF_8));
+        env.forEach((k, v) -> record(wire, k + "=" + v));
+        OutputSink none = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 4096);
+        send(token, wire.toByteArray(), none, none, Duration.ofSeconds(30));
+    }
+
+    private CommandEnd send(String token, byte[] wire, OutputSink out, OutputSink err, Duration timeout) {
+        if (dead) {
+            throw new IllegalStateException("session shell is dead");
+        }
+        Pending p = new Pending(token, out, err);
+        pending = p;
+        try {
+            stdin.feed(wire);
+            try {
+                return timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!killCommand(false)) {
+                    // no exec could start (a fork bomb at the process limit): the container must restart
+                    killFailed = true;
+                    dead = true;
+                } else {
+                    try {
+                        p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException stillBusy) {
+                        // the shell itself is busy (a loop in the shell): kill it; the session is recreated
+                        killCommand(true);
+                        dead = true;
+                    }
+                }
+                throw new SandboxException(ErrorCode.COMMAND_TIMEOUT, "The command did not finish within "
+                        + timeout + "; its process tree was killed and the session is usable. "
+                        + "Raise ExecOptions.timeout or run it with startProcess.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killChildren(false);
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while waiting for a command; it was killed", e);
+        } catch (ExecutionException e) {
+            throw DockerErrors.error("The session's stream failed", e.getCause());
+        } finally {
+            pending = null;
+        }
+    }
+
+    /**
+     * Kills what the shell started (and the shell itself with {@code self}), from a separate exec;
+     * returns whether that exec ran.
+     */
+    boolean killChildren(boolean self) {
+        return kill(self, false);
+    }
+
+    /**
+     * Kills what the running command started, including what it left orphaned in the shell's
+     * session (re-parented to init, such as a fork bomb's remnants), for a timeout or a consumer
+     * that went away; {@link #killChildren} (closing a session) leaves such detached processes alone.
+     */
+    boolean killCommand(boolean self) {
+        return kill(self, true);
+    }
+
+    private boolean kill(boolean self, boolean orphans) {
+        try {
+            return containers.exec(containerId, List.of("bash", "-c", Scripts.KILL_TREE, "sj-kill",
+                    Integer.toString(shellPid), "KILL", self ? "1" : "0", orphans ? "1" : "0"), List.of(), null, 4096)
+                    .exitCode() == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+
+    /**
+     * Stops the running command for a consumer that went away: kills its tree, and when the command
+     * has not ended within the grace period (its child was forked only after the first kill looked,
+     * or the shell itself is busy), kills again and then the shell, which is recreated on next use.
+     */
+    void interrupt() {
+        Pending p = pending;
+        killCommand(false);
+        if (p == null) {
+            return;
+        }
+        try {
+            for (int round = 0; round < 2; round++) {
+                try {
+                    p.future.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException stillBusy) {
+                    killCommand(round == 1);
+                }
+            }
+            dead = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the stream failed: the command is not running any more
+        }
+    }
+
+    /** Whether killing a timed-out command failed, so that only a container restart can stop it. */
+    boolean killFailed() {
+        return killFailed;
+    }
+
+    @Override
+    public void close() {
+        if (!dead) {
+            dead = true;
+            if (shellPid > 0) {
+                killChildren(true);
+            }
+        }
+        stdin.close();
+        try {
+            callback.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+
+    /**
+     * Lets go of the shell without killing what it runs: for a container about to be removed,
+     * which ends every process in it anyway. Safe twice.
+     */
+    void abandon() {
+        dead = true;
+        stdin.close();
+        try {
+            callback.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+
+    private int exitCodeOfShell() {
+        // the stream can close a moment before Docker records the exit code
+        for (int i = 0; i < 40; i++) {
+            try {
+                var inspect = containers.client().inspectExecCmd(execId).exec();
+                if (!Boolean.TRUE.equals(inspect.isRunning()) && inspect.getExitCodeLong() != null) {
+                    return inspect.getExitCodeLong().intValue();
+                }
+            } catch (RuntimeException e) {
+                return -1;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static void record(ByteArrayOutputStream wire, String value) {
+        wire.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        wire.write(0);
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return "__SJ_END_" + HexFormat.of().formatHex(b);
+    }
+
+    /** A command in flight: its two scanners and the future they complete together. */
+    private static final class Pending {
+        final CompletableFuture<CommandEnd> future = new CompletableFuture<>();
+        final OutputSink stdout;
+        final OutputSink stderr;
+        final MarkerScanner outScanner;
+        final MarkerScanner errScanner;
+        volatile String outTrailer;
+
+        Pending(String token, OutputSink stdout, OutputSink stderr) {
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.outScanner = new MarkerScanner(token, stdout, t -> { outTrailer = t; maybeDone(); });
+            this.errScanner = new MarkerScanner(token, stderr, t -> maybeDone());
+        }
+
+        void feed(boolean isErr, byte[] data) {
+            (isErr ? errScanner : outScanner).feed(data);
+        }
+
+        private void maybeDone() {
+            if (outScanner.done() && errScanner.done()) {
+                String t = outTrailer.strip();
+                int space = t.indexOf(' ');
+                int code = Integer.parseInt(space < 0 ? t : t.substring(0, space));
+                String cwd = space < 0 ? null : t.substring(space + 1);
+                future.complete(new CommandEnd(code, cwd, false));
+            }
+        }
+
+        void ended(int exitCode) {
+            outScanner.flush();
+            errScanner.flush();
+            future.complete(new CommandEnd(exitCode, null, true));
+        }
+    }
+
+    private final class Callback extends ResultCallback.Adapter<Frame> {
+        @Override
+        public void onNext(Frame frame) {
+            Pending p = pending;
+            if (p != null) {
+                p.feed(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            dead = true;
+            Pending p = pending;
+            if (p != null) {
+                p.future.completeExceptionally(throwable);
+            }
+            super.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            dead = true;
+            Pending p = pending;
+            if (p != null) {
+                p.ended(exitCodeOfShell());
+            }
+            super.onComplete();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import com.github.dockerjava.api.model.Container;
+import dev.sandboxjobs.engine.Labels;
+import dev.sandboxjobs.engine.SandboxDefaults;
+import dev.sandboxjobs.engine.SandboxOptions;
+import dev.sandboxjobs.engine.VolumeMount;
+import dev.sandboxjobs.engine.internal.docker.Containers;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Started containers waiting to become sandboxes, per {@link Key} (image and the container
+ * settings a container cannot change later). Each holds a booted shell for the default session,
+ * so that a sandbox taken from the pool answers its first command without a Docker exec. A pooled
+ * container serves one sandbox only: it leaves the pool when taken and is never returned.
+ *
+ * <p>Pooled containers carry the engine label and {@value Labels#POOL}{@code =<owner>} (this
+ * process), not a sandbox label: Docker labels cannot change after creation, so the sandbox's own
+ * labels live in its database record. The orphan reaper removes a pooled container that no
+ * sandbox records once its owner process is gone; {@link #close()} removes the idle ones.
+ */
+public final class WarmPool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
+    /** The label marking a pooled container, with its owner process as {@code host/pid/startMillis}. */
+    static final String OWNER = owner();
+
+    /** What a pooled container must match to serve a sandbox. */
+    record Key(String image, long memoryBytes, Double cpus, long pidsLimit, String network, List<VolumeMount> volumes,
+               Long diskBytes, String user) {
+        static Key of(String image, SandboxSettings s) {
+            return new Key(image, s.memoryBytes(), s.cpus(), s.pidsLimit(), s.containerNetwork(), s.volumes(),
+                    s.diskBytes(), s.user());
+        }
+    }
+
+    /** A started container with its default session's shell already booted (env empty, cwd /workspace). */
+    record Pooled(String containerId, ShellSession shell) {}
+
+    private final Containers containers;
+    private final String engineId;
+    private final Map<Key, Integer> sizes = new LinkedHashMap<>();
+    private final Map<Key, Deque<Pooled>> ready = new LinkedHashMap<>();
+    private final Map<Key, Integer> starting = new LinkedHashMap<>();
+    private final ExecutorService filler;
+    private volatile boolean closed;
+
+    /**
+     * @param pools how many containers to keep per set of options (resolved over {@code defaults})
+     */
+    public WarmPool(Containers containers, String engineId, String defaultImage, SandboxDefaults defaults,
+                    Map<SandboxOptions, Integer> pools) {
+        this.containers = containers;
+        this.engineId = engineId;
+        pools.forEach((options, size) -> {
+            Key key = Key.of(options.image() != null ? options.image() : defaultImage,
+                    SandboxSettings.resolve(defaults, options));
+            sizes.merge(key, size, Integer::sum);
+        });
+        this.filler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-jobs-warm-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        sizes.keySet().forEach(this::refill);
+    }
+
+    boolean isEmpty() {
+        return sizes.isEmpty();
+    }
+
+    /** A pooled container for these settings, or empty (none matches or none is ready); refills behind. */
+    Optional<Pooled> take(String image, SandboxSettings settings) {
+        Key key = Key.of(image, settings);
+        if (closed || !sizes.containsKey(key)) {
+            return Optional.empty();
+        }
+        Pooled p;
+        synchronized (this) {
+            Deque<Pooled> q = ready.get(key);
+            p = q == null ? null : q.pollFirst();
+        }
+        refill(key);
+        if (p != null && !p.shell().isAlive()) {
+            discard(p);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(p);
+    }
+
+    /** How many containers are ready now (for tests and the benchmark). */
+    public synchronized int readyCount() {
+        return ready.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    /** The ids of the containers ready now. */
+    public synchronized List<String> readyContainers() {
+        List<String> ids = new ArrayList<>();
+        ready.values().forEach(q -> q.forEach(p -> ids.add(p.containerId())));
+        return ids;
+    }
+
+    /** Whether this pool holds the container now (not yet handed to a sandbox). */
+    synchronized boolean holds(String containerId) {
+        return ready.values().stream().anyMatch(q -> q.stream().anyMatch(p -> p.containerId().equals(containerId)));
+    }
+
+    private void refill(Key key) {
+        int missing;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            int have = ready.computeIfAbsent(key, k -> new ArrayDeque<>()).size() + starting.getOrDefault(key, 0);
+            missing = sizes.get(key) - have;
+            if (missing <= 0) {
+                return;
+            }
+            starting.merge(key, missing, Integer::sum);
+        }
+        for (int i = 0; i < missing; i++) {
+            try {
+                filler.execute(() -> fillOne(key));
+            } catch (RejectedExecutionException e) {
+                return; // closing
+            }
+        }
+    }
+
+    private void fillOne(Key key) {
+        Pooled p = null;
+        try {
+            if (!closed) {
+                p = start(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not start a container for the warm pool ({}); sandboxes are created cold meanwhile: {}",
+                    key.image(), e.getMessage());
+            LOG.debug("Warm pool start failed", e);
+        }
+        boolean keep;
+        synchronized (this) {
+            starting.merge(key, -1, Integer::sum);
+            keep = p != null && !closed;
+            if (keep) {
+                ready.get(key).addLast(p);
+            }
+        }
+        if (p != null && !keep) {
+            discard(p);
+        }
+    }
+
+    private Pooled start(Key key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.ENGINE, engineId);
+        labels.put(Labels.POOL, OWNER);
+        String name = "sandbox-jobs-pool-" + HexFormat.of().formatHex(SandboxRuntime.randomBytes(6));
+        String cid = containers.createAndStart(new Containers.Spec(name, key.image(), labels, key.memoryBytes(),
+                key.cpus(), key.pidsLimit(), key.network(), key.volumes(), key.diskBytes(), key.user()));
+        try {
+            return new Pooled(cid, new ShellSession(containers, cid, List.of(), SandboxRuntime.DEFAULT_CWD));
+        } catch (RuntimeException e) {
+            containers.remove(cid);
+            throw e;
+        }
+    }
+
+    /** Removes a container taken but not used. */
+    void discard(Pooled p) {
+        try {
+            p.shell().close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing a pooled shell failed", e);
+        }
+        containers.remove(p.containerId());
+    }
+
+    /** Stops refilling and removes the containers still waiting. Safe twice. */
+    @Override
+    public void close() {
+        List<Pooled> idle = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ready.values().forEach(idle::addAll);
+            ready.clear();
+        }
+        // no interrupt: a start in progress finishes and its container is removed below (an interrupted
+        // Docker call could leave a container whose id was never returned)
+        filler.shutdown();
+        try {
+            filler.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            ready.values().forEach(idle::addAll); // a start that finished while closing
+            ready.clear();
+        }
+        for (Pooled p : idle) {
+            try {
+                discard(p);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove pooled container {}; the orphan reaper will", p.containerId(), e);
+            }
+        }
+    }
+
+    /**
+     * Whether a pooled container (not recorded by any sandbox) may be removed: its owner process,
+     * on this host, is gone. Containers of a live process, or of another host, are left alone.
+     */
+    static boolean ownerGone(Container c) {
+        String owner = c.getLabels() == null ? null : c.getLabels().get(Labels.POOL);
+        if (owner == null || owner.equals(OWNER)) {
+            return false;
+        }
+        String[] parts = owner.split("/");
+        if (parts.length != 3 || !parts[0].equals(hostName())) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(parts[1]);
+            long started = Long.parseLong(parts[2]);
+            return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
+                    .map(i -> Math.abs(i.toEpochMilli() - started) > 1000).orElse(true);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static String owner() {
+        ProcessHandle self = ProcessHandle.current();
+        long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return hostName() + "/" + self.pid() + "/" + started;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
+}

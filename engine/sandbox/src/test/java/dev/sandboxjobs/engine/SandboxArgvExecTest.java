@@ -1,0 +1,135 @@
+package dev.sandboxjobs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sandboxjobs.engine.testing.RequiresDocker;
+import dev.sandboxjobs.engine.testing.TestEngines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code exec(argv)} and {@code copyIn}: the SDK calls the testing pipeline builds on. */
+@RequiresDocker
+class SandboxArgvExecTest {
+    @TempDir static Path dir;
+    static SandboxEngine engine;
+    static Sandbox sandbox;
+
+    @BeforeAll
+    static void start() {
+        engine = TestEngines.create(dir);
+        sandbox = engine.getSandbox("argv");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) {
+            sandbox.destroy();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void argumentsWithShellMetacharactersReachTheProgramAsData() {
+        String evil = "$(touch /tmp/pwned); `touch /tmp/pwned2` && touch /tmp/pwned3 | x > /tmp/pwned4 'q\" \\";
+        ExecResult r = sandbox.exec(List.of("printf", "%s|%s", evil, "*"));
+        assertThat(r.success()).isTrue();
+        assertThat(r.stdout()).isEqualTo(evil + "|*");
+        assertThat(sandbox.exec("ls /tmp | grep -c pwned || true").stdout().trim()).isEqualTo("0");
+    }
+
+    @Test
+    void cwdEnvAndTheExitCodeWorkLikeAShellCommand() {
+        sandbox.setEnvVars(Map.of("FROM_SANDBOX", "s"));
+        ExecResult r = sandbox.exec(List.of("sh", "-c", "pwd; echo \"$FROM_SANDBOX $X\"; echo oops >&2; exit 3"),
+                ExecOptions.builder().cwd("/tmp").env("X", "from command").build());
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.success()).isFalse();
+        assertThat(r.stdout()).isEqualTo("/tmp\ns from command\n");
+        assertThat(r.stderr()).isEqualTo("oops\n");
+        assertThat(r.command()).isEqualTo("sh -c 'pwd; echo \"$FROM_SANDBOX $X\"; echo oops >&2; exit 3'");
+    }
+
+    @Test
+    void aMissingProgramExitsWith127AndAMissingDirectoryWith1() {
+        assertThat(sandbox.exec(List.of("no-such-program-xyz")).exitCode()).isEqualTo(127);
+        ExecResult r = sandbox.exec(List.of("true"), ExecOptions.builder().cwd("/no/such/dir").build());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("/no/such/dir");
+    }
+
+    @Test
+    void aTimeoutKillsTheProgramAndEverythingItStartedAndThrowsCommandTimeout() {
+        assertThatThrownBy(() -> sandbox.exec(List.of("bash", "-c", "sleep 321 & sleep 322; wait"),
+                ExecOptions.builder().timeout(Duration.ofMillis(700)).build()))
+                .isInstanceOf(SandboxException.class)
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.COMMAND_TIMEOUT));
+        assertThat(sandbox.exec("ps -eo args | grep -c '^sleep 32[12]' || true").stdout().trim()).isEqualTo("0");
+        assertThat(sandbox.exec(List.of("echo", "still usable")).stdout()).isEqualTo("still usable\n");
+    }
+
+    @Test
+    void aBackgroundProcessLeftRunningDoesNotHoldTheResultBack() {
+        ExecResult r = sandbox.exec(List.of("sh", "-c", "sleep 331 & echo started"),
+                ExecOptions.builder().timeout(Duration.ofSeconds(30)).build());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("started\n");
+        sandbox.exec("pkill -f 'sleep 331' || true");
+    }
+
+    @Test
+    void outputIsStreamedToOnOutputAndCappedInTheResult() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        ExecResult r = sandbox.exec(List.of("sh", "-c", "echo first; head -c 5000 /dev/zero | tr '\\0' x"),
+                ExecOptions.builder().maxOutputBytes(100).onOutput((stream, data) -> seen.add(data)).build());
+        assertThat(String.join("", seen)).startsWith("first\n").hasSize(5006);
+        assertThat(r.stdoutTruncated()).isTrue();
+        assertThat(r.stdout()).endsWith(ExecResult.TRUNCATION_MARKER);
+    }
+
+    @Test
+    void anEmptyArgvOrANulByteIsAnInvalidArgument() {
+        assertThatThrownBy(() -> sandbox.exec(List.of()))
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> sandbox.exec(List.of("echo", "a\0b")))
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void copyInStreamsADirectoryWithHiddenFilesModesAndSymlinksOwnedByTheSandboxUser(@TempDir Path host) throws Exception {
+        Files.createDirectories(host.resolve(".git/refs"));
+        Files.writeString(host.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+        Files.writeString(host.resolve("run.sh"), "#!/bin/sh\necho ran\n");
+        Files.setPosixFilePermissions(host.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(host.resolve("src/deep"));
+        Files.write(host.resolve("src/deep/data.bin"), new byte[300_000]);
+        Files.createSymbolicLink(host.resolve("link"), Path.of("run.sh"));
+        Files.createSymbolicLink(host.resolve("outside"), Path.of("/etc/passwd"));
+
+        sandbox.copyIn(host, "/workspace/copied");
+
+        assertThat(sandbox.readFile("/workspace/copied/.git/HEAD").content()).isEqualTo("ref: refs/heads/main\n");
+        assertThat(sandbox.exec(List.of("/workspace/copied/run.sh")).stdout()).isEqualTo("ran\n");
+        assertThat(sandbox.exec(List.of("stat", "-c", "%s", "/workspace/copied/src/deep/data.bin")).stdout().trim())
+                .isEqualTo("300000");
+        assertThat(sandbox.exec(List.of("readlink", "/workspace/copied/link")).stdout().trim()).isEqualTo("run.sh");
+        assertThat(sandbox.exec(List.of("readlink", "/workspace/copied/outside")).stdout().trim()).isEqualTo("/etc/passwd");
+        String user = sandbox.exec(List.of("id", "-u")).stdout().trim();
+        assertThat(sandbox.exec(List.of("stat", "-c", "%u", "/workspace/copied/src/deep/data.bin")).stdout().trim())
+                .isEqualTo(user);
+        assertThatThrownBy(() -> sandbox.copyIn(host.resolve("missing"), "/workspace/x"))
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.FILE_NOT_FOUND));
+    }
+}
