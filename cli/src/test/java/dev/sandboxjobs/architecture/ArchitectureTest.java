@@ -49,10 +49,20 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importTheMainClasses() {
+        // under `mvn test` the other modules are on the class path as target/classes directories,
+        // under `mvn verify` (CI) as their packaged jars: both are imported, test classes are not
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.sandboxjobs");
+        // a rule over an empty layer proves nothing: every module must have been imported
+        for (String pkg : List.of("dev.sandboxjobs.storage.", "dev.sandboxjobs.engine.internal.",
+                "dev.sandboxjobs.engine.workflow.", "dev.sandboxjobs.jobs.", "dev.sandboxjobs.dashboard.",
+                "dev.sandboxjobs.cli.")) {
+            assertThat(classes.stream().filter(c -> c.getName().startsWith(pkg)).count())
+                    .as("main classes imported from " + pkg + "* (class path: " + System.getProperty("java.class.path") + ")")
+                    .isGreaterThan(3);
+        }
     }
 
     @Test
