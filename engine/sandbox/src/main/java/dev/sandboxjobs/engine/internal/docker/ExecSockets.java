@@ -15,6 +15,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -27,16 +31,25 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ExecSockets {
     static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** How long the daemon may take to answer an exec start before the connection is given up. */
+    static final long ANSWER_TIMEOUT_MS = 30_000;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-jobs-exec-start-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String host;
     private final String prefix;
     private final Path tlsCertDir;
+    private final long answerTimeoutMs;
     private volatile javax.net.ssl.SSLSocketFactory tls;
 
-    private ExecSockets(String host, String prefix, Path tlsCertDir) {
+    private ExecSockets(String host, String prefix, Path tlsCertDir, long answerTimeoutMs) {
         this.host = host;
         this.prefix = prefix;
         this.tlsCertDir = tlsCertDir;
+        this.answerTimeoutMs = answerTimeoutMs;
     }
 
     /** For a {@code unix://} or {@code tcp://} host; null for any other (no hijack possible here). */
@@ -44,8 +57,15 @@ public final class ExecSockets {
         if (host == null || !(host.startsWith("unix://") || host.startsWith("tcp://"))) {
             return null;
         }
+        return forHost(host, apiVersion, tlsCertDir, ANSWER_TIMEOUT_MS);
+    }
+
+    static ExecSockets forHost(String host, String apiVersion, Path tlsCertDir, long answerTimeoutMs) {
+        if (host == null || !(host.startsWith("unix://") || host.startsWith("tcp://"))) {
+            return null;
+        }
         String prefix = apiVersion == null || apiVersion.isBlank() ? "" : "/v" + apiVersion;
-        return new ExecSockets(host, prefix, host.startsWith("tcp://") ? tlsCertDir : null);
+        return new ExecSockets(host, prefix, host.startsWith("tcp://") ? tlsCertDir : null, answerTimeoutMs);
     }
 
     /** Whether the Docker host is on this machine's Unix socket. */
@@ -57,6 +77,9 @@ public final class ExecSockets {
     public Hijacked start(String execId) throws IOException {
         Connection connection = connect();
         boolean ok = false;
+        // a daemon that accepts the request but never answers would block this thread for ever:
+        // the connection is closed under the read, which then fails
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(connection::close, answerTimeoutMs, TimeUnit.MILLISECONDS);
         try {
             String body = "{\"Detach\":false,\"Tty\":false}";
             String request = "POST " + prefix + "/exec/" + URLEncoder.encode(execId, StandardCharsets.UTF_8)
@@ -65,7 +88,17 @@ public final class ExecSockets {
             connection.out.write(request.getBytes(StandardCharsets.US_ASCII));
             connection.out.flush();
             InputStream in = new BufferedInputStream(connection.in, 1 << 16);
-            SocketArchives.Response answer = SocketArchives.Response.read(in);
+            SocketArchives.Response answer;
+            try {
+                answer = SocketArchives.Response.read(in);
+            } catch (IOException e) {
+                throw watchdogFired(watchdog) ? unanswered(execId, e) : e;
+            } finally {
+                watchdog.cancel(false);
+            }
+            if (watchdogFired(watchdog)) {
+                throw unanswered(execId, null);
+            }
             if (answer.status() != 101 && answer.status() != 200) {
                 // read only the body the answer announces: the daemon keeps the connection open
                 // (keep-alive), so reading to a fixed size or to the end would block for ever
@@ -81,6 +114,15 @@ public final class ExecSockets {
                 connection.close();
             }
         }
+    }
+
+    private static boolean watchdogFired(ScheduledFuture<?> watchdog) {
+        return watchdog.isDone() && !watchdog.isCancelled();
+    }
+
+    private IOException unanswered(String execId, IOException cause) {
+        return new IOException("the Docker engine did not answer the start of exec " + execId + " within "
+                + answerTimeoutMs + " ms", cause);
     }
 
     private Connection connect() throws IOException {

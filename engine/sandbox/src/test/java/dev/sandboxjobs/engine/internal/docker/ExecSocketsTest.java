@@ -75,4 +75,27 @@ class ExecSocketsTest {
                     .hasMessageContaining("malformed status line");
         }
     }
+
+    /** A daemon that takes the request and never answers must not hold the caller's thread for ever. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aStartTheDaemonNeverAnswersFailsAfterTheAnswerTimeout() throws Exception {
+        Path socket = dir.resolve("docker3.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CompletableFuture<SocketChannel> daemon = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SocketChannel c = server.accept();
+                    c.read(ByteBuffer.allocate(4096));
+                    return c; // silent
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            ExecSockets sockets = ExecSockets.forHost("unix://" + socket, null, null, 300);
+            assertThatThrownBy(() -> sockets.start("abc123")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("did not answer the start of exec abc123 within 300 ms");
+            daemon.get(5, TimeUnit.SECONDS).close();
+        }
+    }
 }
