@@ -74,6 +74,9 @@ final class TunnelListeners implements AutoCloseable {
         String key = sandboxId + "\n" + port;
         Listener listener = listeners.get(key);
         if (listener == null || !listener.server.isOpen()) {
+            if (listener != null) {
+                listener.close(); // its host name and socket file go with it, not left mapped to a dead socket
+            }
             if (directory == null) {
                 directory = Files.createTempDirectory("sandbox-jobs-tunnels-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
