@@ -93,12 +93,14 @@ class SandboxBucketMountsTest {
         put("results", "gone.txt", "bye");
         sandbox.mountBucket("results", "/workspace/results", options().build());
 
+        // files written at once into new directories race the watcher's new watches
         sandbox.exec("cd /workspace/results && mkdir -p run1 && echo '{\"score\": 0.9}' > run1/metrics.json"
+                + " && mkdir -p deep/a/b/c && echo deep > deep/a/b/c/f.txt"
                 + " && mv old.txt renamed.txt && rm gone.txt");
         sandbox.writeFile("/workspace/results/api.txt", "written through the API");
         sandbox.unmountBucket("/workspace/results");
 
-        assertThat(keys("results")).containsExactly("api.txt", "renamed.txt", "run1/metrics.json");
+        assertThat(keys("results")).containsExactly("api.txt", "deep/a/b/c/f.txt", "renamed.txt", "run1/metrics.json");
         assertThat(get("results", "run1/metrics.json")).isEqualTo("{\"score\": 0.9}\n");
         assertThat(get("results", "renamed.txt")).isEqualTo("old");
         assertThat(get("results", "api.txt")).isEqualTo("written through the API");
@@ -143,6 +145,11 @@ class SandboxBucketMountsTest {
         put("misc", "big.bin", "0123456789");
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> sandbox.mountBucket("misc", "/mnt/misc", options().maxBytes(5).build()));
         assertCode(ErrorCode.FILE_NOT_FOUND, () -> sandbox.unmountBucket("/mnt/never"));
+        // code in the sandbox points a path at a root-owned directory: the bucket must not be written there as root
+        sandbox.exec("ln -s /srv /workspace/srv-link");
+        assertCode(ErrorCode.PATH_NOT_ALLOWED, () -> sandbox.mountBucket("misc", "/workspace/srv-link", options().build()));
+        assertCode(ErrorCode.PATH_NOT_ALLOWED, () -> sandbox.mountBucket("misc", "/workspace/srv-link/sub", options().build()));
+        assertThat(sandbox.exec("ls -A /srv").stdout()).isEmpty();
     }
 
     @Test

@@ -208,6 +208,21 @@ class SandboxUnprivilegedUserTest {
     }
 
     @Test
+    void aBackupIsNotRestoredThroughALinkToWhereTheUserCannotWrite() {
+        // restoring extracts as root too: code in the sandbox points a restorable path at /etc
+        sandbox.exec("mkdir -p /workspace/bk && echo data > /workspace/bk/sj-restored.txt && ln -sfn /etc /tmp/etc-link");
+        DirectoryBackup backup = sandbox.createBackup("/workspace/bk");
+
+        assertThatThrownBy(() -> sandbox.restoreBackup(backup, "/tmp/etc-link"))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("ermission denied");
+        assertThat(sandbox.exec("test -e /etc/sj-restored.txt").exitCode()).isNotZero();
+
+        sandbox.restoreBackup(backup, "/tmp/restored");
+        assertThat(sandbox.readFile("/tmp/restored/sj-restored.txt").content()).isEqualTo("data\n");
+        assertThat(owner(sandbox, "/tmp/restored/sj-restored.txt")).isEqualTo("1000:1000");
+    }
+
+    @Test
     void rootRemainsAnOption() {
         Sandbox root = engine.getSandbox("root-user", SandboxOptions.builder().user("root").build());
         try {

@@ -104,6 +104,14 @@ final class BucketSync implements AutoCloseable {
     }
 
     private void prepareDirectory() {
+        // the directory is made and filled as root: a path that code in the sandbox turned into
+        // (or through) a symbolic link would have the bucket written, as root, where the link points
+        ExecOutput resolved = sandbox.containers.exec(sandbox.containerId(), List.of("readlink", "-m", "--", path),
+                List.of(), null, 1 << 16, Containers.ROOT);
+        if (resolved.exitCode() != 0 || !resolved.stdoutText().strip().equals(path)) {
+            throw new SandboxException(ErrorCode.PATH_NOT_ALLOWED, path + " in sandbox " + sandbox.id + " goes through a"
+                    + " symbolic link (to " + resolved.stdoutText().strip() + "); mount a bucket on a real directory.");
+        }
         root(List.of("mkdir", "-p", path), "create " + path);
         ExecOutput listing = sandbox.runInternal(List.of("find", path, "-mindepth", "1", "-maxdepth", "1", "-print", "-quit"), 4096);
         if (listing.exitCode() != 0) {
@@ -264,6 +272,10 @@ final class BucketSync implements AutoCloseable {
         Runnable task = switch (event) {
             case "close_write" -> dir ? null : () -> upload(changed, relative);
             case "move_to" -> dir ? () -> uploadTree(changed) : () -> upload(changed, relative);
+            // files written in a new directory before the watcher's watch on it was in place
+            // (mkdir -p d && echo x > d/f) have no event of their own: what is there is uploaded
+            // now, what is closed later comes with its close_write
+            case "create" -> dir ? () -> uploadTree(changed) : null;
             case "delete", "move_from" -> dir ? () -> deleteTree(relative + "/") : () -> s3.delete(relative);
             default -> null;
         };

@@ -96,6 +96,9 @@ final class DirectoryBackups {
         }
         sandbox.call(() -> {
             internal(sandbox, List.of("mkdir", "-p", target), "create " + target);
+            // Docker extracts the archive as root: the sandbox's user must be able to write the
+            // directory (not, say, a link that code in the sandbox pointed at /etc)
+            FileOps.check(FileOps.fileOp(sandbox, List.of("wdir", target)), target);
             // the directory becomes exactly the backup: what was added since is removed
             internal(sandbox, List.of("find", target, "-mindepth", "1", "-delete"), "empty " + target);
             try (InputStream archive = new BufferedInputStream(store.open(backup.id())
