@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Monorepos whose results are grouped by package in the report, one small repository per kind, each
  * with one package that passes (with a skipped test) and one that fails: npm workspaces (runtime
- * image, no network), pnpm workspaces and yarn classic workspaces (runtime image, pnpm and yarn
+ * image, no network), pnpm workspaces and yarn 1 and 4 workspaces (runtime image, pnpm and yarn
  * provisioned from the npm registry at their {@code packageManager} version), a go.work of two modules
  * (full image, no network) and a Maven parent of two modules (full image, JUnit 5 from Maven Central).
  * Also Node test scripts that are more than one command: a chained part (a linter) that fails before
@@ -225,6 +225,17 @@ class MonorepoDockerTest {
         assertThat(r.tool()).isEqualTo("yarn");
         assertThat(r.step(TestStep.NAME).orElseThrow().command())
                 .isEqualTo("(cd packages/alpha && yarn test); (cd packages/beta && yarn test)");
+    }
+
+    @Test
+    void yarnBerryWorkspacesAreTestedOneByOne() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-yarn-berry", "main"), RuntimeImageForTests.image(),
+                NetworkMode.BRIDGE);
+
+        assertGroupedByPackage(r, "nodejs", List.of("@yb/alpha packages/alpha succeeded 1/0/1",
+                "@yb/beta packages/beta failed 2/1/0"), "@yb/beta > beta multiplies");
+        assertThat(r.toolchains()).anySatisfy(t -> assertThat(t.tool() + " " + t.used()).isEqualTo("yarn 4.9.4"));
+        assertThat(r.step(InstallStep.NAME).orElseThrow().command()).endsWith("yarn install --immutable");
     }
 
     @Test
