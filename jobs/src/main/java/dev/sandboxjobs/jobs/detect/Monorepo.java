@@ -31,7 +31,7 @@ public final class Monorepo {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FAN_OUT = Pattern.compile(
             "--workspaces?\\b|(^|\\s)-ws\\b|\\bturbo\\b|\\blerna\\b|\\bnx\\b|pnpm\\s+(-r|--recursive|-w|--filter)\\b"
-                    + "|workspaces\\s+foreach|\\bwsrun\\b|\\bultra\\b");
+                    + "|workspaces\\s+(foreach|run)\\b|\\bwsrun\\b|\\bultra\\b");
     private static final Pattern YAML_ITEM = Pattern.compile("^\\s*-\\s*['\"]?([^'\"#]+?)['\"]?\\s*(#.*)?$");
     private static final Pattern GO_MODULE = Pattern.compile("(?m)^module\\s+(\\S+)");
 

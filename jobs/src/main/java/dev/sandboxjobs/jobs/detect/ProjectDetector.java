@@ -63,8 +63,8 @@ public final class ProjectDetector {
         if (files.has("Cargo.toml")) {
             return rust();
         }
-        if (files.has("go.mod")) {
-            return go();
+        if (files.has("go.mod") || files.has("go.work")) {
+            return go(files.has("go.mod") ? "go.mod found" : "go.work found");
         }
         if (files.has("package.json")) {
             return node(files, reportsDir);
@@ -116,7 +116,7 @@ public final class ProjectDetector {
         notes.add("pom.xml found" + (files.has("mvnw") ? "; using the Maven wrapper" : ""));
         return new Detection(ProjectKind.MAVEN, mvn,
                 List.of(Command.argv(mvn, "-B", "-ntp", "-DskipTests", "test-compile")),
-                List.of(TestCandidate.of(Command.argv(mvn, "-B", "-ntp", "test"), ResultFormat.JUNIT_XML,
+                List.of(TestCandidate.of(Command.argv(mvn, "-B", "-ntp", "--fail-at-end", "test"), ResultFormat.JUNIT_XML,
                         "{target,**/target}/surefire-reports/TEST-*.xml").runBy("surefire")),
                 Map.of(), "", notes);
     }
@@ -140,11 +140,11 @@ public final class ProjectDetector {
                 Map.of(), "", List.of("Cargo.toml found"));
     }
 
-    private static Detection go() {
+    private static Detection go(String note) {
         return new Detection(ProjectKind.GO, "go",
                 List.of(Command.argv("go", "mod", "download")),
                 List.of(TestCandidate.of(Command.argv("go", "test", "-json", "./..."), ResultFormat.GO_TEST_JSON).runBy("go test")),
-                Map.of(), "", List.of("go.mod found"));
+                Map.of(), "", List.of(note));
     }
 
     private static Detection node(ProjectFiles files, String reportsDir) {

@@ -220,10 +220,14 @@ public final class TestStep {
         return new Outcome(merged, all, report, String.join(", ", runners), packages);
     }
 
-    /** {@code s} with its cases' suites and its warnings prefixed by the package name. */
+    /**
+     * {@code s} with its cases' suites and its warnings prefixed by the package name; a suite that already
+     * starts with it (a Go package of the module {@code pkg}) keeps its name.
+     */
     private static TestSummary prefixed(TestSummary s, String pkg) {
         List<dev.sandboxjobs.jobs.results.TestCase> cases = s.cases().stream()
-                .map(c -> new dev.sandboxjobs.jobs.results.TestCase(c.suite().isEmpty() ? pkg : pkg + " > " + c.suite(),
+                .map(c -> new dev.sandboxjobs.jobs.results.TestCase(c.suite().isEmpty() ? pkg
+                        : c.suite().equals(pkg) || c.suite().startsWith(pkg + "/") ? c.suite() : pkg + " > " + c.suite(),
                         c.name(), c.status(), c.duration(), c.message(), c.details())).toList();
         List<String> warnings = s.warnings().stream().map(w -> pkg + ": " + w).toList();
         return new TestSummary(s.format(), s.passed(), s.failed(), s.skipped(), s.errored(), s.duration(), cases,

@@ -59,6 +59,17 @@ class MonorepoTest {
     }
 
     @Test
+    void yarnClassicsWorkspacesRunIsAFanOut() {
+        Detection d = discover(Map.of("package.json", "{\"workspaces\":[\"packages/*\"],\"scripts\":{\"test\":"
+                        + "\"yarn workspaces run test\"}}"),
+                Map.of("packages/a/package.json", "{\"name\":\"a\",\"scripts\":{\"test\":\"node --test\"}}"),
+                "yarn.lock");
+
+        assertThat(d.packages()).singleElement().satisfies(t -> assertThat(t.tests().get(0).command().argv())
+                .containsExactly("yarn", "test"));
+    }
+
+    @Test
     void aRootTestScriptOfItsOwnRunsAsWritten() {
         Detection d = discover(Map.of("package.json", "{\"workspaces\":[\"packages/*\"],\"scripts\":{\"test\":\"jest\"}}"),
                 Map.of("packages/a/package.json", "{\"name\":\"a\",\"scripts\":{\"test\":\"mocha\"}}"));

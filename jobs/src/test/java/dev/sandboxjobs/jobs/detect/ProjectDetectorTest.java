@@ -168,12 +168,21 @@ class ProjectDetectorTest {
     }
 
     @Test
+    void aGoWorkspaceWithoutARootModuleIsAGoProject() {
+        Detection d = detect(Map.of(), "go.work", "alpha", "beta");
+
+        assertThat(d.kind()).isEqualTo(ProjectKind.GO);
+        assertThat(d.install().get(0).argv()).containsExactly("go", "mod", "download");
+        assertThat(d.notes()).containsExactly("go.work found");
+    }
+
+    @Test
     void mavenReadsSurefireReportsAndPrefersItsWrapper() {
         Detection plain = detect(Map.of(), "pom.xml");
         Detection wrapped = detect(Map.of(), "pom.xml", "mvnw", "Makefile");
 
         assertThat(plain.kind()).isEqualTo(ProjectKind.MAVEN);
-        assertThat(argv(plain)).containsExactly("mvn", "-B", "-ntp", "test");
+        assertThat(argv(plain)).containsExactly("mvn", "-B", "-ntp", "--fail-at-end", "test");
         assertThat(plain.tests().get(0).reportPaths()).containsExactly("{target,**/target}/surefire-reports/TEST-*.xml");
         assertThat(wrapped.kind()).isEqualTo(ProjectKind.MAVEN);
         assertThat(argv(wrapped).get(0)).isEqualTo("./mvnw");

@@ -28,9 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Node projects whose test step is more than one command, on the runtime image without a network: an
- * npm-workspaces monorepo whose packages are tested one by one and grouped in the report, and a chained
- * test script whose first part (a linter) fails before the test runner starts.
+ * Monorepos whose results are grouped by package in the report, one small repository per kind, each
+ * with one package that passes (with a skipped test) and one that fails: npm workspaces (runtime
+ * image, no network), pnpm workspaces and yarn 1 and 4 workspaces (runtime image, pnpm and yarn
+ * provisioned from the npm registry at their {@code packageManager} version), a go.work of two modules
+ * (full image, no network) and a Maven parent of two modules (full image, JUnit 5 from Maven Central).
+ * Also Node test scripts that are more than one command: a chained part (a linter) that fails before
+ * the test runner starts, or after it passed.
  */
 @RequiresDocker
 class MonorepoDockerTest {
@@ -67,10 +71,40 @@ class MonorepoDockerTest {
     }
 
     private PipelineResult run(Path repo) {
-        return new TestingPipeline(PipelineRequest.builder(repo.toString()).noCaches()
+        return run(repo, RuntimeImageForTests.image(), NetworkMode.NONE);
+    }
+
+    private PipelineResult run(Path repo, String image, NetworkMode network) {
+        return new TestingPipeline(PipelineRequest.builder(repo.toString()).noCaches().installTimeout(Duration.ofMinutes(5))
                 .testTimeout(Duration.ofMinutes(3)).build(), ArtifactSink.directory(tmp.resolve("artifacts")))
-                .run(engine, SandboxOptions.builder().image(RuntimeImageForTests.image()).network(NetworkMode.NONE)
-                        .build());
+                .run(engine, SandboxOptions.builder().image(image).network(network).build());
+    }
+
+    /**
+     * The run failed for its one failing package only: {@code rows} ({@code "name directory status passed/failed/skipped"})
+     * are the packages of the result and of report.json in that order, {@code failures} the failed tests' full names.
+     */
+    private static void assertGroupedByPackage(PipelineResult r, String kind, List<String> rows, String... failures)
+            throws Exception {
+        String why = "failure: " + r.failure() + "; steps: " + r.steps() + "; notes: " + r.notes() + "; output:\n"
+                + r.output() + r.errors();
+        assertThat(r.projectType()).as(why).isEqualTo(kind);
+        assertThat(r.step(InstallStep.NAME).orElseThrow().status()).as(why).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(r.packages()).as(why).extracting(p -> p.name() + " " + p.directory() + " "
+                + p.status().name().toLowerCase(java.util.Locale.ROOT) + " " + p.passed() + "/" + (p.failed() + p.errored())
+                + "/" + p.skipped()).containsExactlyElementsOf(rows);
+        assertThat(r.success()).isFalse();
+        assertThat(r.step(TestStep.NAME).orElseThrow().status()).isEqualTo(StepStatus.FAILED);
+        assertThat(r.tests().failures()).as(why).extracting(TestCase::fullName).containsExactly(failures);
+
+        JsonNode json = JSON.readTree(Files.readString(Path.of(r.artifacts().get("report.json"))));
+        List<String> reported = new ArrayList<>();
+        for (JsonNode p : json.path("packages")) {
+            reported.add(p.path("name").asText() + " " + p.path("directory").asText() + " " + p.path("status").asText() + " "
+                    + p.path("passed").asInt() + "/" + (p.path("failed").asInt() + p.path("errored").asInt()) + "/"
+                    + p.path("skipped").asInt());
+        }
+        assertThat(reported).containsExactlyElementsOf(rows);
     }
 
     @Test
@@ -166,5 +200,65 @@ class MonorepoDockerTest {
         assertThat(test.message()).isEqualTo("the tests passed, then a part of the test script `node --test && exit 3`"
                 + " after node:test failed (`exit 3`) (exit code 3)");
         assertThat(r.headline()).isEqualTo("FAILED (" + test.message() + ")");
+    }
+
+    @Test
+    void pnpmWorkspacePackagesAreTestedOneByOneWithThePnpmOfPackageManager() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-pnpm", "main"), RuntimeImageForTests.image(), NetworkMode.BRIDGE);
+
+        assertGroupedByPackage(r, "nodejs", List.of("@pn/alpha packages/alpha succeeded 1/0/1",
+                "@pn/beta packages/beta failed 2/1/0"), "@pn/beta > beta multiplies");
+        assertThat(r.tool()).isEqualTo("pnpm");
+        assertThat(r.toolchains()).anySatisfy(t -> assertThat(t.tool() + " " + t.used()).isEqualTo("pnpm 10.20.0"));
+        assertThat(r.step(InstallStep.NAME).orElseThrow().command()).endsWith("pnpm install --frozen-lockfile");
+        assertThat(r.step(TestStep.NAME).orElseThrow().command())
+                .isEqualTo("(cd packages/alpha && pnpm test); (cd packages/beta && pnpm test)");
+        assertThat(r.packages()).allSatisfy(p -> assertThat(p.runner()).isEqualTo("node:test"));
+    }
+
+    @Test
+    void yarnClassicWorkspacesAreTestedOneByOne() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-yarn", "main"), RuntimeImageForTests.image(), NetworkMode.BRIDGE);
+
+        assertGroupedByPackage(r, "nodejs", List.of("@yn/alpha packages/alpha succeeded 1/0/1",
+                "@yn/beta packages/beta failed 2/1/0"), "@yn/beta > beta multiplies");
+        assertThat(r.tool()).isEqualTo("yarn");
+        assertThat(r.step(TestStep.NAME).orElseThrow().command())
+                .isEqualTo("(cd packages/alpha && yarn test); (cd packages/beta && yarn test)");
+    }
+
+    @Test
+    void yarnBerryWorkspacesAreTestedOneByOne() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-yarn-berry", "main"), RuntimeImageForTests.image(),
+                NetworkMode.BRIDGE);
+
+        assertGroupedByPackage(r, "nodejs", List.of("@yb/alpha packages/alpha succeeded 1/0/1",
+                "@yb/beta packages/beta failed 2/1/0"), "@yb/beta > beta multiplies");
+        assertThat(r.toolchains()).anySatisfy(t -> assertThat(t.tool() + " " + t.used()).isEqualTo("yarn 4.9.4"));
+        assertThat(r.step(InstallStep.NAME).orElseThrow().command()).endsWith("yarn install --immutable");
+    }
+
+    @Test
+    void goWorkspaceModulesAreTestedOneByOneWithoutANetwork() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-go", "main"), RuntimeImageForTests.fullImage(), NetworkMode.NONE);
+
+        assertGroupedByPackage(r, "go", List.of("example.com/alpha alpha succeeded 1/0/1",
+                "example.com/beta beta failed 2/1/0"), "example.com/beta > TestMultiplies");
+        assertThat(r.notes()).contains("go.work found");
+        assertThat(r.step(TestStep.NAME).orElseThrow().command())
+                .isEqualTo("(cd alpha && go test -json ./...); (cd beta && go test -json ./...)");
+    }
+
+    @Test
+    void mavenModulesRunInOneReactorAndAreGroupedByModuleEvenAfterOneFails() throws Exception {
+        PipelineResult r = run(gitRepository(tmp, "monorepo-maven", "main"), RuntimeImageForTests.fullImage(),
+                NetworkMode.BRIDGE);
+
+        // core fails first in the reactor; api does not depend on it and is still tested (--fail-at-end)
+        assertGroupedByPackage(r, "maven", List.of("api api succeeded 2/0/1", "core core failed 1/1/0"),
+                "mono.core.CoreTest > multiplies");
+        assertThat(r.step(TestStep.NAME).orElseThrow().command()).isEqualTo("mvn -B -ntp --fail-at-end test");
+        assertThat(List.of(r.tests().passed(), r.tests().failed(), r.tests().skipped())).containsExactly(3, 1, 1);
+        assertThat(r.tests().countMismatches()).as("Maven's own Tests run: lines agree").isEmpty();
     }
 }

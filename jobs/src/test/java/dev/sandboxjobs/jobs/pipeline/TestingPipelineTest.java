@@ -257,7 +257,7 @@ class TestingPipelineTest {
                 .file(REPO + "/pom.xml", "<project/>")
                 .file(REPO + "/core/target/surefire-reports/TEST-calc.CalcTest.xml", xml)
                 .file(REPO + "/core/target/surefire-reports/calc.CalcTest.txt", "not xml")
-                .on(List.of("mvn", "-B", "-ntp", "test"), new CommandResult(1, "[ERROR] Tests run: 2, Failures: 1", "", false));
+                .on(List.of("mvn", "-B", "-ntp", "--fail-at-end", "test"), new CommandResult(1, "[ERROR] Tests run: 2, Failures: 1", "", false));
 
         PipelineResult r = run(PipelineRequest.builder("https://git.example.com/java.git").build(), sandbox);
 
