@@ -94,6 +94,20 @@ public record CacheMounts(List<CacheMount> mounts) {
         return forKind(kind).env();
     }
 
+    /**
+     * The environment the caches {@code kind} uses need, for the package manager {@code tool}
+     * ({@code npm}, {@code pnpm}, ...): a variable only one tool reads is left out for the others
+     * (npm 11 warns about {@code npm_config_store_dir}, pnpm's setting, in every npm project).
+     */
+    public Map<String, String> envFor(ProjectKind kind, String tool) {
+        Map<String, String> env = envFor(kind);
+        env.keySet().removeIf(name -> ONLY_FOR.containsKey(name) && !ONLY_FOR.get(name).equals(tool));
+        return env;
+    }
+
+    /** Variables that a single tool reads, by variable. */
+    private static final Map<String, String> ONLY_FOR = Map.of("npm_config_store_dir", "pnpm");
+
     /** The volume names, e.g. to remove them. */
     public List<String> volumeNames() {
         List<String> names = new ArrayList<>();

@@ -127,7 +127,7 @@ public final class InstallStep {
 
     private Outcome install(PipelineSandbox sandbox, String projectDir, Detection detection) {
         Instant start = clock.instant();
-        Map<String, String> env = new LinkedHashMap<>(request.caches().envFor(detection.kind()));
+        Map<String, String> env = new LinkedHashMap<>(request.caches().envFor(detection.kind(), detection.tool()));
         env.putAll(detection.env());
         if (detection.kind() == ProjectKind.UNKNOWN && !detection.runnable()) {
             throw new StepException(new StepReport(NAME, StepStatus.FAILED, elapsed(start), "", -1,

@@ -30,6 +30,10 @@ class CacheMountsTest {
         assertThat(all.envFor(ProjectKind.GO)).containsEntry("GOMODCACHE", "/cache/go/mod").containsEntry("GOCACHE", "/cache/go/build");
         assertThat(all.envFor(ProjectKind.RUST)).containsEntry("CARGO_HOME", "/cache/cargo");
         assertThat(all.envFor(ProjectKind.NODE)).containsEntry("npm_config_cache", "/cache/npm").doesNotContainKey("CARGO_HOME");
+        // pnpm's store setting only for pnpm: npm 11 warns about an unknown npm_config_store_dir in every npm project
+        assertThat(all.envFor(ProjectKind.NODE, "pnpm")).containsEntry("npm_config_store_dir", "/cache/npm/pnpm-store");
+        assertThat(all.envFor(ProjectKind.NODE, "npm")).containsEntry("npm_config_cache", "/cache/npm")
+                .doesNotContainKey("npm_config_store_dir");
         assertThat(all.env()).containsKeys("PIP_CACHE_DIR", "MAVEN_OPTS", "GRADLE_USER_HOME");
     }
 
