@@ -48,9 +48,9 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Do not mount the dependency caches.")
     boolean noCache;
 
-    @Option(names = "--full", description = "Use the full image (JDK 21 and 25 + Maven, Go, Rust) whatever the project,"
+    @Option(names = "--full", description = "Use the full image (JDK 21 and 25 + Maven, Go, Rust, CMake) whatever the project,"
             + " building it if needed. By default the image is chosen from the project: the runtime image (Node, Python,"
-            + " make, git) for Node, Python and make projects, the full image for Maven, Gradle, Go and Rust ones.")
+            + " make, git) for Node, Python and make projects, the full image for Maven, Gradle, Go, Rust and CMake ones.")
     boolean full;
 
     @Option(names = "--image", paramLabel = "IMAGE", description = "Run in this image instead (\"runtime\", \"full\" or an image reference).")

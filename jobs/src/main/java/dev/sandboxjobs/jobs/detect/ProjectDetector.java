@@ -280,7 +280,7 @@ public final class ProjectDetector {
         if (nose2) {
             notes.add("nose2 configuration found: nose2 when it is installed");
             tests.add(new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import nose2")),
-                    Command.argv(concat(pythonCmd, "-m", "nose2", "-v")), ResultFormat.PYTHON_TEXT, List.of(), "unittest",
+                    Command.argv(concat(pythonCmd, "-m", "nose2", "-v")), ResultFormat.PYTHON_TEXT, List.of(), "nose2",
                     null));
         }
         // pytest collects differently from unittest (no load_tests, so no doctests added there): it is

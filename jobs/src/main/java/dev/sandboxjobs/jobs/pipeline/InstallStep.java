@@ -179,7 +179,7 @@ public final class InstallStep {
                     message += ": \"" + command.argv().get(0) + "\" is not installed in the sandbox image"
                             + (detection.kind() == ProjectKind.GRADLE
                             ? " (no image has Gradle: the project needs its wrapper, ./gradlew)"
-                            : ImageChoice.FULL_KINDS.contains(detection.kind())
+                            : ImageChoice.forDetection(detection).variant().equals(ImageChoice.FULL)
                             ? " (a " + detection.kind().id() + " project needs the full image: image \"full\", --full)"
                             : " (choose an image that has it, or override the install command)");
                 }

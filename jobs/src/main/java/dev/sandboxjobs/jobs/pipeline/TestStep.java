@@ -282,6 +282,7 @@ public final class TestStep {
         return switch (runner) {
             case "node:test", "ava" -> parsed.format().equals("tap") ? "tap" : runner;
             case "tap" -> "node-tap";
+            case "nose2" -> "unittest";
             case "" -> null;
             default -> runner;
         };

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * The image variant a project needs, from its kind: the default runtime image has Node (with npm and
  * corepack; pnpm and yarn are provisioned on demand), Python with pytest, make and a C compiler; the
- * full image adds JDK 21 and 25 with Maven, Go and Rust.
+ * full image adds JDK 21 and 25 with Maven, Go, Rust and CMake.
  *
  * <pre>{@code
  * ImageChoice choice = ImageChoice.forDirectory(Path.of("my-go-module"), "");
@@ -74,9 +74,13 @@ public record ImageChoice(String variant, Set<ProjectKind> kinds, String reason)
         return new ImageChoice(RUNTIME, set, what + " runs in the default runtime image");
     }
 
-    /** The image for a detected project. */
+    /** The image for a detected project: a CMake project is a make project that needs CMake, in the full image only. */
     public static ImageChoice forDetection(Detection detection) {
         String why = detection.notes().isEmpty() ? "" : detection.notes().get(0);
+        if (detection.kind() == ProjectKind.MAKE && "cmake".equals(detection.tool())) {
+            return new ImageChoice(FULL, Set.of(ProjectKind.MAKE), "a make project (" + why
+                    + ") needs CMake, which only the full image has");
+        }
         return forKinds(detection.kind() == ProjectKind.UNKNOWN ? List.of() : List.of(detection.kind()), why);
     }
 

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The corpus: one small repository per test runner, each written by the test with 3 passing tests,
- * 1 failing ({@code multiplies}) and 1 skipped, in the shape real projects have (dependencies from the
- * npm registry and Maven Central, a package manager's field, a chained test script, docstrings…).
+ * 1 failing ({@code multiplies}) and 1 skipped (2 for ctest: one by its return code, one DISABLED), in
+ * the shape real projects have (dependencies from the npm registry and Maven Central, a package
+ * manager's field, a chained test script, docstrings, a CMake build…).
  *
  * @param name     the repository's name
  * @param runner   the runner the pipeline must detect
@@ -22,7 +23,7 @@ record CorpusRepositories(String name, String runner, String kind, Map<String, S
 
     static List<CorpusRepositories> all() {
         return List.of(mocha(), jest(), vitest(), ava(), nodeTest(), jasminePnpm(), uvuYarn(), nodeTap(),
-                pythonUnittest(), pythonPytest(), go(), rust(), maven(), makeCheck());
+                pythonUnittest(), pythonPytest(), pythonNose2(), go(), rust(), maven(), makeCheck(), cmake());
     }
 
     private static final String JS_SUITE = """
@@ -196,6 +197,46 @@ record CorpusRepositories(String name, String runner, String kind, Map<String, S
                 3, 1, 1, List.of("test_multiplies"));
     }
 
+    static CorpusRepositories pythonNose2() {
+        // nose2's own shapes: test functions (their id is dotted, without parentheses), a parameter set,
+        // a docstring, a test that prints before its line, and a failing function's "FAIL: mod.test_x"
+        return new CorpusRepositories("python-nose2", "nose2", "python", Map.of(
+                "pyproject.toml", "[project]\nname = \"calc\"\nversion = \"1.0.0\"\n",
+                "nose2.cfg", "[unittest]\nstart-dir = tests\n",
+                "tests/__init__.py", "",
+                "tests/test_calc.py", """
+                        import unittest
+
+                        from nose2.tools import params
+
+
+                        class CalcTest(unittest.TestCase):
+                            def test_adds(self):
+                                \"""Adds two numbers.\"""
+                                self.assertEqual(1 + 1, 2)
+
+                            @unittest.skip("not yet")
+                            def test_divides(self):
+                                pass
+
+
+                        def test_subtracts():
+                            \"""Subtracts.\"""
+                            assert 3 - 1 == 2
+
+
+                        def test_multiplies():
+                            print("some output")
+                            assert 2 * 3 == 7
+
+
+                        @params(1)
+                        def test_negates(x):
+                            assert -(-x) == x
+                        """),
+                3, 1, 1, List.of("test_multiplies"));
+    }
+
     static CorpusRepositories go() {
         return new CorpusRepositories("go-module", "go test", "go", Map.of(
                 "go.mod", "module example.com/calc\n\ngo 1.22\n",
@@ -312,6 +353,55 @@ record CorpusRepositories(String name, String runner, String kind, Map<String, S
                         exit 1
                         """),
                 3, 1, 1, List.of("multiplies"));
+    }
+
+    static CorpusRepositories cmake() {
+        // configured and built by the install step (cmake -S . -B build, cmake --build build), then ctest
+        // with its JUnit report; skipped by SKIP_RETURN_CODE (divides) and by the DISABLED property (modulo)
+        return new CorpusRepositories("cmake-ctest", "ctest", "make", Map.of(
+                "CMakeLists.txt", """
+                        cmake_minimum_required(VERSION 3.16)
+                        project(calc C)
+                        enable_testing()
+                        add_library(calc calc.c)
+                        add_executable(calc_test tests/calc_test.c)
+                        target_link_libraries(calc_test PRIVATE calc)
+                        foreach(name adds subtracts negates multiplies divides modulo)
+                          add_test(NAME ${name} COMMAND calc_test ${name})
+                        endforeach()
+                        # 77: the automake convention for "skipped"
+                        set_tests_properties(divides PROPERTIES SKIP_RETURN_CODE 77)
+                        set_tests_properties(modulo PROPERTIES DISABLED TRUE)
+                        """,
+                "calc.h", "int add(int a, int b);\nint multiply(int a, int b);\n",
+                "calc.c", "#include \"calc.h\"\n\nint add(int a, int b) { return a + b; }\n"
+                        + "int multiply(int a, int b) { return a * b; }\n",
+                "tests/calc_test.c", """
+                        #include <stdio.h>
+                        #include <string.h>
+                        #include "../calc.h"
+
+                        int main(int argc, char **argv) {
+                            const char *name = argc > 1 ? argv[1] : "";
+                            if (strcmp(name, "adds") == 0) return add(1, 1) == 2 ? 0 : 1;
+                            if (strcmp(name, "subtracts") == 0) return add(3, -1) == 2 ? 0 : 1;
+                            if (strcmp(name, "negates") == 0) return multiply(-1, -1) == 1 ? 0 : 1;
+                            if (strcmp(name, "multiplies") == 0) {
+                                if (multiply(2, 3) != 7) {
+                                    printf("multiply(2, 3) = %d, want 7\\n", multiply(2, 3));
+                                    return 1;
+                                }
+                                return 0;
+                            }
+                            if (strcmp(name, "divides") == 0) {
+                                printf("not yet\\n");
+                                return 77;
+                            }
+                            fprintf(stderr, "unknown test %s\\n", name);
+                            return 2;
+                        }
+                        """),
+                3, 1, 2, List.of("multiplies"));
     }
 
     private static String pkg(String scripts, String devDependencies) {

@@ -312,10 +312,12 @@ class TestingPipelineDockerTest {
 
     @Test
     void aFloodOfOutputKeepsItsEndWhereTheResultsAre() {
+        // 1 GiB: the test command writes to a file in the sandbox and only its head and tail are read
+        // back (measured: test step 5.3 s, the test JVM's peak RSS 326 MB, against 3.3 s and 350 MB at 60 MB)
         Path repo = gitRepository(tmp, "node-pass", "main");
 
         PipelineResult r = run(PipelineRequest.builder(repo.toString()).noCaches()
-                .testCommand("head -c 60000000 /dev/zero | tr '\\0' x; echo; echo 'ok 1 - after the flood'; echo 1..1")
+                .testCommand("head -c 1073741824 /dev/zero | tr '\\0' x; echo; echo 'ok 1 - after the flood'; echo 1..1")
                 .build(), "runtime", NetworkMode.NONE);
 
         assertThat(r.tests().passed()).as(r.headline()).isEqualTo(1);

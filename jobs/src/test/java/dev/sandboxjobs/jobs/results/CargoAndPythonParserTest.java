@@ -79,6 +79,30 @@ class CargoAndPythonParserTest {
     }
 
     @Test
+    void nose2TestFunctionsAndParameterSetsAreCountedAndAFailingFunctionIsNamed() {
+        // nose2 0.15 -v: test functions show their dotted id, a parameter set ":1" with its value on the
+        // next line, a method parameter set spreads its id over three lines
+        String out = Fixtures.output("nose2-functions.txt");
+
+        TestSummary s = TestResults.parseOutput(out, ResultFormat.PYTHON_TEXT);
+
+        assertThat(s.format()).isEqualTo("unittest");
+        assertThat(s.passed()).isEqualTo(4);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.skipped()).isEqualTo(1);
+        assertThat(s.cases()).extracting(c -> c.suite() + "#" + c.name()).contains("tests.test_calc#test_subtracts",
+                "tests.test_calc#test_negates:1", "tests.test_calc.CalcTest#test_adds",
+                "tests.test_calc.CalcTest#test_divides", "tests.test_calc.CalcTest#test_doubles:1");
+        assertThat(s.failures()).singleElement().satisfies(f -> {
+            assertThat(f.suite()).isEqualTo("tests.test_calc");
+            assertThat(f.name()).isEqualTo("test_multiplies");
+            assertThat(f.message()).isEqualTo("AssertionError");
+            assertThat(f.details()).contains("test_calc.py\", line 27");
+        });
+        assertThat(s.checkedAgainst(TestResults.printedTotals(out, "unittest")).countMismatches()).isEmpty();
+    }
+
+    @Test
     void outputThatLooksLikeAFormatButHasNoResultsEndsEmpty() {
         TestSummary s = TestResults.parseOutput("TAP version 13\n", ResultFormat.AUTO);
 

@@ -30,6 +30,23 @@ class JUnitXmlParserTest {
     }
 
     @Test
+    void ctestReportCountsASkipReturnCodeAndADisabledTestAsSkippedAndAgreesWithItsPrintedTotals() {
+        // cmake 3.25: a DISABLED test is status="disabled" with no <skipped/>, and left out of "out of N"
+        TestSummary s = TestResults.parseJUnitXml(Fixtures.output("ctest-fail.xml"));
+
+        assertThat(s.passed()).isEqualTo(3);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.skipped()).isEqualTo(2);
+        assertThat(s.failures()).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("multiplies");
+            assertThat(f.details()).contains("multiply(2, 3) = 6, want 7");
+        });
+        PrintedTotals printed = TestResults.printedTotals(Fixtures.output("ctest-fail.txt"), "ctest");
+        assertThat(printed.total()).isEqualTo(6);
+        assertThat(s.checkedAgainst(printed).countMismatches()).isEmpty();
+    }
+
+    @Test
     void realSurefireReportGivesTheAssertionMessageAndSkip() {
         TestSummary s = TestResults.parseJUnitXml(Fixtures.output("surefire-fail.xml"));
 

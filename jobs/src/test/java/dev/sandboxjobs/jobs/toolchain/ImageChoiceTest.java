@@ -21,6 +21,21 @@ class ImageChoiceTest {
     }
 
     @Test
+    void aCMakeProjectNeedsTheFullImageAPlainMakefileDoesNot(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("cmake"));
+        Files.writeString(dir.resolve("cmake/CMakeLists.txt"), "project(x C)\nenable_testing()\nadd_test(NAME a COMMAND a)\n");
+        Files.createDirectories(dir.resolve("make"));
+        Files.writeString(dir.resolve("make/Makefile"), "test:\n\t./run-tests\n");
+
+        ImageChoice cmake = ImageChoice.forDirectory(dir, "cmake");
+
+        assertThat(cmake.variant()).isEqualTo(ImageChoice.FULL);
+        assertThat(cmake.kinds()).containsExactly(ProjectKind.MAKE);
+        assertThat(cmake.reason()).contains("needs CMake, which only the full image has");
+        assertThat(ImageChoice.forDirectory(dir, "make").variant()).isEqualTo(ImageChoice.RUNTIME);
+    }
+
+    @Test
     void nodePythonAndMakeProjectsRunInTheRuntimeImage(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("web"));
         Files.writeString(dir.resolve("web/package.json"), "{\"scripts\": {\"test\": \"mocha\"}}");

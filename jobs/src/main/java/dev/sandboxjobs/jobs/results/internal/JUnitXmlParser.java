@@ -71,7 +71,10 @@ public final class JUnitXmlParser {
                             String cls = r.getAttributeValue(null, "classname");
                             caseSuite = cls != null && !cls.isEmpty() ? cls : suites.isEmpty() ? "" : suites.peek();
                             caseTime = seconds(r.getAttributeValue(null, "time"));
-                            caseStatus = TestStatus.PASSED;
+                            // ctest writes a DISABLED test as status="disabled" with no <skipped/> element
+                            String status = nz(r.getAttributeValue(null, "status"));
+                            caseStatus = status.equals("disabled") || status.equals("notrun") ? TestStatus.SKIPPED
+                                    : TestStatus.PASSED;
                             caseMessage = "";
                             caseDetails = new StringBuilder();
                         }

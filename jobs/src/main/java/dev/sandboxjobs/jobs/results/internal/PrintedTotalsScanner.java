@@ -43,6 +43,7 @@ public final class PrintedTotalsScanner {
     private static final Pattern NEXTEST = Pattern.compile(
             "(?m)^\\s*Summary \\[.*?\\]\\s+(\\d+) tests? run: (\\d+) passed(?: \\([^)]*\\))?(?:, (\\d+) failed)?.*?(?:, (\\d+) skipped)?\\s*$");
     private static final Pattern AUTOMAKE = Pattern.compile("(?m)^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR): +(\\d+)\\s*$");
+    private static final Pattern CTEST_DISABLED = Pattern.compile("(?m)^\\s+\\d+ - .+ \\(Disabled\\)\\s*$");
     private static final Pattern CTEST = Pattern.compile("(?m)^\\d+% tests passed, (\\d+) tests? failed out of (\\d+)\\s*$");
 
     private PrintedTotalsScanner() {
@@ -335,7 +336,9 @@ public final class PrintedTotalsScanner {
             return;
         }
         int failed = Integer.parseInt(m.group(1));
-        int total = Integer.parseInt(m.group(2));
+        // ctest leaves DISABLED tests out of "out of N" and lists them under "did not run"; its JUnit
+        // report has them (as skipped)
+        int total = Integer.parseInt(m.group(2)) + (int) CTEST_DISABLED.matcher(text).results().count();
         found.put("ctest", new PrintedTotals("ctest", m.group().strip(), total, -1, failed, -1));
     }
 

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * The fallback for Python test output when there is no JUnit XML: pytest's summary line
  * ({@code === 1 failed, 2 passed in 0.1s ===}) and short summary ({@code FAILED id - msg}),
  * or unittest's verbose output ({@code test_x (mod.Class.test_x) ... FAIL},
- * {@code Ran 3 tests in 0.001s}, {@code FAILED (failures=1)}).
+ * {@code Ran 3 tests in 0.001s}, {@code FAILED (failures=1)}), with nose2's test functions
+ * ({@code pkg.test_mod.test_x ... ok}, {@code pkg.test_mod.test_y:1} for a parameter set,
+ * {@code FAIL: pkg.test_mod.test_x}).
  */
 public final class PythonOutputParser {
 
@@ -27,6 +29,11 @@ public final class PythonOutputParser {
     private static final Pattern RESULT_ALONE = Pattern.compile("^" + RESULT + "$");
     private static final Pattern UNITTEST_RAN = Pattern.compile("^Ran (\\d+) tests? in ([0-9.]+)s$");
     private static final Pattern UNITTEST_HEADER = Pattern.compile("^(FAIL|ERROR): (\\w+) \\(([\\w.]+)\\)");
+    /** nose2's test function: its dotted id alone (the result on a later line) or with its result. */
+    private static final Pattern NOSE2_FUNCTION = Pattern.compile("^((?:\\w+\\.)+)(\\w+(?::\\d+)?)(?: \\.\\.\\. " + RESULT + ")?$");
+    /** nose2's parameter set of a test method: its name alone, then its value and {@code (mod.Class.name} */
+    private static final Pattern NOSE2_METHOD_PARAMS = Pattern.compile("^(\\w+:\\d+)$");
+    private static final Pattern NOSE2_HEADER = Pattern.compile("^(FAIL|ERROR): ((?:\\w+\\.)+)(\\w+(?::\\d+)?)\\s*$");
 
     /** Whether {@code output} looks like pytest or unittest output. */
     public static boolean looksLikePython(String output) {
@@ -103,12 +110,12 @@ public final class PythonOutputParser {
         String[] pending = null;   // {suite, name} of a test whose result is on a later line
         boolean inResults = true;
         for (String l : lines) {
-            Matcher h = UNITTEST_HEADER.matcher(l);
-            if (h.find()) {
+            String[] header = failureHeader(l);
+            if (header != null) {
                 inResults = false;
-                String key = suiteOf(h.group(2), h.group(3)) + "#" + h.group(2);
+                String key = header[1] + "#" + header[2];
                 current = details.computeIfAbsent(key, k -> new StringBuilder());
-                headerStatus.putIfAbsent(key, h.group(1).equals("FAIL") ? TestStatus.FAILED : TestStatus.ERRORED);
+                headerStatus.putIfAbsent(key, header[0].equals("FAIL") ? TestStatus.FAILED : TestStatus.ERRORED);
                 continue;
             }
             if (current != null) {
@@ -146,12 +153,27 @@ public final class PythonOutputParser {
             }
             if (pending != null) {
                 Matcher alone = RESULT_ALONE.matcher(l.strip());
-                if (tail.matches()) {
+                Matcher suite = Pattern.compile(" \\(([\\w.]+)\\." + Pattern.quote(pending[1]) + "$").matcher(l);
+                if (pending[0].isEmpty() && suite.find()) {
+                    pending[0] = suite.group(1);
+                } else if (tail.matches()) {
                     cases.add(unittestCase(pending, tail.group(1), tail.group(2)));
                     pending = null;
                 } else if (alone.matches()) {
                     cases.add(unittestCase(pending, alone.group(1), alone.group(2)));
                     pending = null;
+                }
+                continue;
+            }
+            Matcher function = NOSE2_FUNCTION.matcher(l);
+            if (NOSE2_METHOD_PARAMS.matcher(l).matches()) {
+                pending = new String[] {"", l};
+            } else if (function.matches()) {
+                String[] test = {module(function.group(1)), function.group(2)};
+                if (function.group(3) != null) {
+                    cases.add(unittestCase(test, function.group(3), function.group(4)));
+                } else {
+                    pending = test;
                 }
             }
         }
@@ -190,6 +212,21 @@ public final class PythonOutputParser {
                 : outcome.equals("ERROR") ? TestStatus.ERRORED : TestStatus.SKIPPED;
         return new TestCase(test[0], test[1], status, Duration.ZERO,
                 status == TestStatus.SKIPPED && reason != null ? reason : "", "");
+    }
+
+    /** {FAIL or ERROR, suite, name} of a {@code FAIL: test_x (mod.Class.test_x)} or nose2's {@code FAIL: mod.test_x}, or null. */
+    private static String[] failureHeader(String line) {
+        Matcher h = UNITTEST_HEADER.matcher(line);
+        if (h.find()) {
+            return new String[] {h.group(1), suiteOf(h.group(2), h.group(3)), h.group(2)};
+        }
+        Matcher function = NOSE2_HEADER.matcher(line);
+        return function.matches() ? new String[] {function.group(1), module(function.group(2)), function.group(3)} : null;
+    }
+
+    /** {@code pkg.mod} from nose2's {@code pkg.mod.} prefix of a test function. */
+    private static String module(String dottedPrefix) {
+        return dottedPrefix.substring(0, dottedPrefix.length() - 1);
     }
 
     /** {@code mod.Class} from {@code mod.Class.test_x} (Python 3.11+) or {@code mod.Class} (older). */
