@@ -46,7 +46,11 @@ class DatabaseOfZeroPointOneTest {
             assertThat(worker.await(worker.submit(RunRequest.of("hello").build()).id(), Duration.ofSeconds(30))
                     .state()).isEqualTo(RunState.SUCCEEDED);
             assertThat(worker.get(LegacyDatabases.MAIN_041C812_TIMED_RUN).state()).isEqualTo(RunState.QUEUED);
-            assertThat(worker.list(RunQuery.all()).items()).hasSize(3);
+            // the two runs of 0.1 and the one submitted here; the nightly schedule may also have fired
+            // once on start (its stored next fire time passes as the wall clock moves on: a misfire)
+            assertThat(worker.list(RunQuery.all()).items()).filteredOn(r -> r.scheduleId() == null).hasSize(3);
+            assertThat(worker.list(RunQuery.all()).items()).filteredOn(r -> r.scheduleId() != null)
+                    .allSatisfy(r -> assertThat(r.scheduleId()).isEqualTo("nightly")).hasSizeLessThanOrEqualTo(1);
         }
     }
 }
