@@ -38,7 +38,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
-import org.quartz.JobListener;
+import org.quartz.listeners.JobListenerSupport;
 import org.quartz.Scheduler;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.SchedulerRepository;
@@ -267,18 +267,10 @@ final class ClusterBench {
                 p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
                 Scheduler s = new StdSchedulerFactory(p).getScheduler();
                 SchedulerRepository.getInstance().remove(name);
-                s.getListenerManager().addJobListener(new JobListener() {
+                s.getListenerManager().addJobListener(new JobListenerSupport() {
                     @Override
                     public String getName() {
                         return "bench";
-                    }
-
-                    @Override
-                    public void jobToBeExecuted(JobExecutionContext context) {
-                    }
-
-                    @Override
-                    public void jobExecutionVetoed(JobExecutionContext context) {
                     }
 
                     @Override

@@ -24,7 +24,7 @@ import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
-import org.quartz.JobListener;
+import org.quartz.listeners.JobListenerSupport;
 import org.quartz.Scheduler;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
@@ -243,18 +243,10 @@ final class JobsBench {
             p.setProperty("org.quartz.jobStore.driverDelegateClass", SqliteDelegate.class.getName());
             p.setProperty("org.quartz.jobStore.lockHandler.class", "org.quartz.impl.jdbcjobstore.UpdateLockRowSemaphore");
             Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
-            scheduler.getListenerManager().addJobListener(new JobListener() {
+            scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
                 @Override
                 public String getName() {
                     return "bench";
-                }
-
-                @Override
-                public void jobToBeExecuted(JobExecutionContext context) {
-                }
-
-                @Override
-                public void jobExecutionVetoed(JobExecutionContext context) {
                 }
 
                 @Override

@@ -1,5 +1,8 @@
 package dev.sandboxjobs.engine;
 
+import static dev.sandboxjobs.engine.testing.PreviewRequests.awaitStatus;
+import static dev.sandboxjobs.engine.testing.PreviewRequests.get;
+import static dev.sandboxjobs.engine.testing.PreviewRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,32 +83,6 @@ class SandboxPreviewUrlsTest {
     static void assertCode(ErrorCode code, ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(SandboxException.class)
                 .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(code));
-    }
-
-    /** The JDK's resolver may not resolve *.localhost: send to 127.0.0.1 with the preview host in Host. */
-    static HttpRequest.Builder request(String url, String path) {
-        URI uri = URI.create(url);
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + path))
-                .header("Host", uri.getHost() + ":" + uri.getPort())
-                .timeout(Duration.ofSeconds(20));
-    }
-
-    static HttpResponse<String> get(String url, String path) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request(url, path).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static void awaitStatus(ExposedPort port, String path, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = get(port.exposedAt(), path).statusCode();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("expected " + status + " from " + port + path + ", last got " + last);
     }
 
     static String tokenOf(String url) {

@@ -1,5 +1,8 @@
 package dev.sandboxjobs.engine.internal.docker;
 
+import static dev.sandboxjobs.engine.testing.PreviewRequests.awaitStatus;
+import static dev.sandboxjobs.engine.testing.PreviewRequests.get;
+import static dev.sandboxjobs.engine.testing.PreviewRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sandboxjobs.engine.ExposedPort;
@@ -79,31 +82,6 @@ class SandboxPreviewThroughDockerExecTest {
         if (engine != null) {
             engine.close();
         }
-    }
-
-    static HttpRequest.Builder request(String url, String path) {
-        URI uri = URI.create(url);
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uri.getPort() + path))
-                .header("Host", uri.getHost() + ":" + uri.getPort())
-                .timeout(Duration.ofSeconds(30));
-    }
-
-    static HttpResponse<String> get(String url, String path) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request(url, path).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static void awaitStatus(ExposedPort port, String path, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = get(port.exposedAt(), path).statusCode();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("expected " + status + " from " + port + path + ", last got " + last);
     }
 
     @Test
