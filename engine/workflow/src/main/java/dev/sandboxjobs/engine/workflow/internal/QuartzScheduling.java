@@ -218,7 +218,24 @@ final class QuartzScheduling implements AutoCloseable {
     }
 
     void delete(String scheduleId) {
-        call(() -> scheduler.deleteJob(new JobKey(scheduleId, SCHEDULES)));
+        JobKey key = new JobKey(scheduleId, SCHEDULES);
+        call(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return scheduler.deleteJob(key);
+                } catch (SchedulerException e) {
+                    // clustered, Quartz reads the job's triggers and then removes them one by one: another
+                    // engine firing or updating the trigger in between makes the removal miss ("Unable to
+                    // unschedule trigger"); the job is then gone already, or the next attempt removes it
+                    if (!scheduler.checkExists(key)) {
+                        return true;
+                    }
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        });
     }
 
     /** [next, previous] fire times of a schedule, either may be null. */
