@@ -10,9 +10,12 @@ import dev.sandboxjobs.engine.SandboxOptions;
 import dev.sandboxjobs.engine.testing.EgressTestSupport;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.TestEngines;
+import com.github.dockerjava.api.DockerClient;
+import dev.sandboxjobs.engine.internal.docker.DockerClients;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresDocker
 class EgressIsolationTest {
+    /** NetnsGuard's label (package-private there). */
+    private static final String GUARD_LABEL = "dev.sandboxjobs.egress-guard";
     @TempDir static Path dir;
     static SandboxEngine engine;
     static EgressTestSupport.HostServer hostServer;
@@ -41,6 +46,36 @@ class EgressIsolationTest {
         }
         if (engine != null) {
             engine.close();
+        }
+    }
+
+    @Test
+    void theFirewallIsInForceAtTheFirstCommandAndItsHelperIsRemoved() throws Exception {
+        // the helper that installs the rules runs while the container is prepared; the sandbox is handed over after both
+        for (int i = 0; i < 3; i++) {
+            Sandbox sb = engine.getSandbox("first-command-" + i);
+            try {
+                ExecResult first = sb.exec("python3 -c \"import os, socket\n"
+                        + "gw = os.environ['HTTP_PROXY'].split('//')[1].split(':')[0]\n"
+                        + "c = socket.socket(); c.settimeout(20)\n"
+                        + "try:\n    c.connect((gw, " + hostServer.port() + ")); print('CONNECTED')\n"
+                        + "except OSError as e:\n    print(type(e).__name__)\n\"");
+                assertThat(first.stdout()).as(first.stderr()).contains("ConnectionRefusedError").doesNotContain("CONNECTED");
+            } finally {
+                sb.destroy();
+            }
+        }
+        try (DockerClient docker = DockerClients.connect(DockerClients.resolveHost(null, System.getenv("DOCKER_HOST"))).client()) {
+            List<String> left = List.of();
+            for (int i = 0; i < 100; i++) {
+                left = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(GUARD_LABEL, engine.engineId())).exec()
+                        .stream().map(c -> c.getId()).toList();
+                if (left.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(left).as("firewall helpers left behind").isEmpty();
         }
     }
 

@@ -84,21 +84,68 @@ public final class EgressService implements AutoCloseable {
 
     /** Installs the firewall rules of a started proxied container and learns its address. */
     public void guard(String containerId) {
+        finishGuard(beginGuard(containerId, null));
+        learnAddresses();
+    }
+
+    /** A proxied container's firewall rules on their way: the helper exists, it has not run yet. */
+    public record Guarding(String helperId) {}
+
+    /**
+     * First half of {@link #guard}: creates the helper that will install the rules of
+     * {@code containerId}, which need not be started yet (so that this overlaps its start).
+     * Follow with {@link #finishGuard} once the container runs, or {@link #abandonGuard}.
+     *
+     * @param created the attachment the container was just created with (its network was checked
+     *                then), or null to check the network and the proxy again
+     */
+    public Guarding beginGuard(String containerId, Attachment created) {
         String gw;
         int port;
         synchronized (this) {
-            gw = ensureStarted();
+            boolean current = created != null && proxy != null && created.proxyHost().equals(gateway);
+            gw = current ? gateway : ensureStarted();
             port = proxy.port();
         }
         try {
-            guard.apply(containerId, gw, port);
+            return new Guarding(guard.create(containerId, gw, port));
         } catch (RuntimeException e) {
-            throw new SandboxException(ErrorCode.EGRESS_UNAVAILABLE, "The firewall rules of the sandbox's network could"
-                    + " not be installed, so the container is not used: " + e.getMessage()
-                    + ". The helper runs the image " + settings.guardImage() + " (it needs iptables: run ./sandbox-jobs"
-                    + " setup).", e);
+            throw guardFailed(e);
         }
+    }
+
+    /** Second half of {@link #guard}: runs the helper in the started container's namespace; the rules are in force on return. */
+    public void finishGuard(Guarding g) {
+        NetnsGuard helper;
+        synchronized (this) {
+            helper = guard;
+        }
+        try {
+            helper.run(g.helperId());
+        } catch (RuntimeException e) {
+            throw guardFailed(e);
+        }
+    }
+
+    /** Removes the helper of a container that did not start. */
+    public void abandonGuard(Guarding g) {
+        NetnsGuard helper;
+        synchronized (this) {
+            helper = guard;
+        }
+        helper.discard(g.helperId());
+    }
+
+    /** Learns the addresses of the containers on the network, a new one's included (so that the proxy knows whose connection it serves). */
+    public void learnAddresses() {
         refreshAddresses();
+    }
+
+    private SandboxException guardFailed(RuntimeException e) {
+        return new SandboxException(ErrorCode.EGRESS_UNAVAILABLE, "The firewall rules of the sandbox's network could"
+                + " not be installed, so the container is not used: " + e.getMessage()
+                + ". The helper runs the image " + settings.guardImage() + " (it needs iptables: run ./sandbox-jobs"
+                + " setup).", e);
     }
 
     /** Forgets a removed container's address. */

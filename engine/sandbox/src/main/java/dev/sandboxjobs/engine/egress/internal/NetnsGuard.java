@@ -10,6 +10,9 @@ import com.github.dockerjava.api.model.HostConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +45,13 @@ final class NetnsGuard {
             "iptables -t nat -C OUTPUT -j SJ_EGRESS 2>/dev/null || iptables -t nat -I OUTPUT 1 -j SJ_EGRESS",
             "echo guarded");
 
+    /** Removes finished helpers off the sandbox's start (daemon threads: a pending removal never holds the JVM). */
+    private static final ExecutorService REMOVALS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sandbox-jobs-guard-removal");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final DockerClient docker;
     private final String image;
     private final Map<String, String> labels;
@@ -67,6 +77,15 @@ final class NetnsGuard {
 
     /** Installs the rules in the namespace of the running container {@code containerId}. */
     void apply(String containerId, String gateway, int proxyPort) {
+        run(create(containerId, gateway, proxyPort));
+    }
+
+    /**
+     * Creates (does not start) the helper that will install the rules in the namespace of
+     * {@code containerId}; the container may not be running yet, so that the helper's creation
+     * overlaps the container's start. Returns the helper's id, for {@link #run} or {@link #discard}.
+     */
+    String create(String containerId, String gateway, int proxyPort) {
         if (PolicyCheck.literal(gateway).isEmpty() || proxyPort < 1 || proxyPort > 65535) {
             throw new IllegalArgumentException("bad gateway or port: " + gateway + ":" + proxyPort);
         }
@@ -77,9 +96,8 @@ final class NetnsGuard {
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(64L << 20)
                 .withPidsLimit(32L);
-        String id;
         try {
-            id = docker.createContainerCmd(image)
+            return docker.createContainerCmd(image)
                     .withLabels(labels)
                     .withUser("0:0")
                     .withEntrypoint("sh", "-c", SCRIPT)
@@ -90,20 +108,39 @@ final class NetnsGuard {
         } catch (NotFoundException e) {
             throw new IllegalStateException("the guard image " + image + " is missing; run ./sandbox-jobs setup", e);
         }
+    }
+
+    /**
+     * Runs a created helper (its container must be running now) and waits for its rules; the
+     * helper is removed in the background afterwards, whatever the outcome (a leftover is reaped
+     * by {@link #reapLeftovers} at the next start).
+     */
+    void run(String helperId) {
         try {
-            docker.startContainerCmd(id).exec();
-            Integer code = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+            docker.startContainerCmd(helperId).exec();
+            Integer code = docker.waitContainerCmd(helperId).exec(new WaitContainerResultCallback())
                     .awaitStatusCode(2, TimeUnit.MINUTES);
             if (code == null || code != 0) {
                 throw new IllegalStateException("the firewall rules could not be installed (exit " + code + "): "
-                        + logs(id).strip());
+                        + logs(helperId).strip());
             }
         } finally {
-            try {
-                docker.removeContainerCmd(id).withForce(true).exec();
-            } catch (RuntimeException e) {
-                // removed already, or removal in progress
-            }
+            discard(helperId);
+        }
+    }
+
+    /** Removes a helper in the background (it has exited, or was never started). */
+    void discard(String helperId) {
+        try {
+            REMOVALS.execute(() -> {
+                try {
+                    docker.removeContainerCmd(helperId).withForce(true).exec();
+                } catch (RuntimeException e) {
+                    // removed already, or removal in progress
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // cannot happen with an unbounded pool; reapLeftovers removes it next time
         }
     }
 

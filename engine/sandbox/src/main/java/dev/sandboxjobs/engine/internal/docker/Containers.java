@@ -123,8 +123,10 @@ public final class Containers {
         Map<String, String> labels = spec.labels();
         List<String> env = List.of();
         EgressService.Attachment a = null;
+        EgressService service = null;
         if (proxied) {
-            a = egressOrFail().attachment();
+            service = egressOrFail();
+            a = service.attachment();
             hostConfig.withNetworkMode(a.network()).withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
             env = a.env();
             labels = new LinkedHashMap<>(labels);
@@ -185,11 +187,12 @@ public final class Containers {
         }
         users.put(id, spec.user() == null ? "" : spec.user());
         try {
-            docker.startContainerCmd(id).exec();
             if (proxied) {
-                egress.guard(id);
+                GuardedStart.start(this, id, spec, service, a);
+            } else {
+                docker.startContainerCmd(id).exec();
+                ContainerPreparation.prepare(this, id, spec, null);
             }
-            ContainerPreparation.prepare(this, id, spec, a);
         } catch (SandboxException e) {
             remove(id);
             throw e;

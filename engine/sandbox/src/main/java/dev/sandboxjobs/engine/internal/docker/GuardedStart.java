@@ -1,0 +1,55 @@
+package dev.sandboxjobs.engine.internal.docker;
+
+import dev.sandboxjobs.engine.egress.internal.EgressService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Starts a created proxied container with the least wait: its firewall helper is created while
+ * the container starts, and the helper's run overlaps the container's preparation
+ * ({@link ContainerPreparation}) and the proxy learning the container's address. Nothing runs as
+ * the sandbox's user before all of them are done: the caller gets the container only on return.
+ */
+final class GuardedStart {
+    /** Runs a container's preparation next to its firewall helper (daemon threads; idle ones end). */
+    private static final ExecutorService PREPARATIONS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sandbox-jobs-container-start");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private GuardedStart() {}
+
+    static void start(Containers containers, String id, Containers.Spec spec, EgressService egress,
+                      EgressService.Attachment attachment) {
+        EgressService.Guarding guarding = egress.beginGuard(id, attachment);
+        try {
+            containers.client().startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            egress.abandonGuard(guarding);
+            throw e;
+        }
+        CompletableFuture<Void> preparation = CompletableFuture.runAsync(() -> {
+            ContainerPreparation.prepare(containers, id, spec, attachment);
+            egress.learnAddresses();
+        }, PREPARATIONS);
+        RuntimeException failure = null;
+        try {
+            egress.finishGuard(guarding);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            preparation.join();
+        } catch (CompletionException e) {
+            if (failure == null) {
+                failure = e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        if (failure != null) {
+            throw failure; // the guard's failure first: without rules the container must not be used
+        }
+    }
+}
