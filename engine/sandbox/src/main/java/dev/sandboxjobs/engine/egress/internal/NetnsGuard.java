@@ -35,7 +35,7 @@ final class NetnsGuard {
             "printf '%s\\n' '*filter' ':INPUT ACCEPT [0:0]' ':FORWARD DROP [0:0]' ':OUTPUT DROP [0:0]' \\",
             "  '-A OUTPUT -d 127.0.0.11/32 -j REJECT --reject-with icmp-port-unreachable' \\",
             "  '-A OUTPUT -o lo -j ACCEPT' \\",
-            "  '-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT' \\",
+            "  '-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED --ctdir REPLY -j ACCEPT' \\",
             "  \"-A OUTPUT -d $SJ_GATEWAY/32 -p tcp -m tcp --dport $SJ_PORT -j ACCEPT\" \\",
             "  '-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset' \\",
             "  '-A OUTPUT -j REJECT --reject-with icmp-port-unreachable' 'COMMIT' | iptables-restore",
