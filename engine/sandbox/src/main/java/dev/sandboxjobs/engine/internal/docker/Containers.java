@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,6 +111,16 @@ public final class Containers {
 
     /** Creates and starts a container; returns its id. */
     public String createAndStart(Spec spec) {
+        return createAndStart(spec, id -> { });
+    }
+
+    /**
+     * Creates and starts a container; returns its id once it is ready for its user. {@code whenPrepared}
+     * is told the id as soon as the container is prepared for its user, possibly before a proxied
+     * container's firewall rules are in force: it may start processes that wait for commands (the
+     * session shell), never run any.
+     */
+    public String createAndStart(Spec spec, Consumer<String> whenPrepared) {
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withInit(true)
                 .withSecurityOpts(List.of("no-new-privileges"))
@@ -188,10 +199,11 @@ public final class Containers {
         users.put(id, spec.user() == null ? "" : spec.user());
         try {
             if (proxied) {
-                GuardedStart.start(this, id, spec, service, a);
+                GuardedStart.start(this, id, spec, service, a, whenPrepared);
             } else {
                 docker.startContainerCmd(id).exec();
                 ContainerPreparation.prepare(this, id, spec, null);
+                whenPrepared.accept(id);
             }
         } catch (SandboxException e) {
             remove(id);

@@ -5,12 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Starts a created proxied container with the least wait: its firewall helper is created while
  * the container starts, and the helper's run overlaps the container's preparation
- * ({@link ContainerPreparation}) and the proxy learning the container's address. Nothing runs as
- * the sandbox's user before all of them are done: the caller gets the container only on return.
+ * ({@link ContainerPreparation}), the caller's {@code whenPrepared} (which may boot the session
+ * shell: a process that waits for commands) and the proxy learning the container's address. No
+ * command runs before all of them are done: the caller gets the container only on return. (What
+ * the image runs at start already runs before the rules; the rules reset any connection it opened.)
  */
 final class GuardedStart {
     /** Runs a container's preparation next to its firewall helper (daemon threads; idle ones end). */
@@ -23,7 +26,7 @@ final class GuardedStart {
     private GuardedStart() {}
 
     static void start(Containers containers, String id, Containers.Spec spec, EgressService egress,
-                      EgressService.Attachment attachment) {
+                      EgressService.Attachment attachment, Consumer<String> whenPrepared) {
         EgressService.Guarding guarding = egress.beginGuard(id, attachment);
         try {
             containers.client().startContainerCmd(id).exec();
@@ -33,6 +36,7 @@ final class GuardedStart {
         }
         CompletableFuture<Void> preparation = CompletableFuture.runAsync(() -> {
             ContainerPreparation.prepare(containers, id, spec, attachment);
+            whenPrepared.accept(id);
             egress.learnAddresses();
         }, PREPARATIONS);
         RuntimeException failure = null;

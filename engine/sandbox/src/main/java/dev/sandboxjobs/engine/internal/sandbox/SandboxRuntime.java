@@ -126,15 +126,22 @@ final class SandboxRuntime {
         if (!Character.isLetterOrDigit(name.charAt(0))) {
             name = "sj" + name;
         }
-        String cid = containers.createAndStart(new Containers.Spec(name, image, all, settings.memoryBytes(),
+        Containers.Spec spec = new Containers.Spec(name, image, all, settings.memoryBytes(),
                 settings.cpus(), settings.pidsLimit(), settings.containerNetwork(), settings.volumes(),
-                settings.diskBytes(), settings.user()));
+                settings.diskBytes(), settings.user());
+        String cid;
+        try {
+            // a fresh sandbox's shell boots while a proxied container's firewall rules are installed
+            cid = containers.createAndStart(spec, fresh
+                    ? prepared -> prebooted.bootInBackground(containers, prepared, services.background())
+                    : prepared -> { });
+        } catch (RuntimeException e) {
+            prebooted.discard();
+            throw e;
+        }
         generation = generation + 1;
         containerId = cid;
         status = SandboxStatus.RUNNING;
-        if (fresh) {
-            prebooted.bootInBackground(containers, cid, services.background());
-        }
         repo.updateContainer(id, cid, status.name(), generation);
         interpreter.prewarm();
     }
