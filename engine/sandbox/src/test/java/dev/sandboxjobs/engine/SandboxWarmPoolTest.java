@@ -11,6 +11,9 @@ import dev.sandboxjobs.engine.testing.RuntimeImageForTests;
 import dev.sandboxjobs.engine.testing.TestEngines;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -115,6 +118,43 @@ class SandboxWarmPoolTest {
             } finally {
                 first.destroy();
                 second.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aBurstLargerThanThePoolGetsContainersThePoolIsStartingSideBySide() throws Exception {
+        try (SandboxEngine engine = builder().warmPool(3).build()) {
+            await("the pool is warm", () -> engine.warmPoolReady() == 3);
+            List<String> warm = pooled(engine);
+            List<Sandbox> burst = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    burst.add(engine.getSandbox("burst-" + i));
+                }
+                List<String> used = burst.stream().map(sb -> sb.info().containerId()).toList();
+                List<String> refill = used.subList(3, 6);
+
+                assertThat(used.subList(0, 3)).containsExactlyInAnyOrderElementsOf(warm);
+                // the three beyond the pool got the containers it started when the first three left,
+                // not containers created for them (those would carry a sandbox label, not the pool's)
+                assertThat(pooled(engine)).containsAll(refill);
+                assertThat(docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.ENGINE, engine.engineId(), Labels.SANDBOX, "")).exec())
+                        .as("containers created cold").isEmpty();
+                // started side by side: the second and third were created before the first of them started
+                List<Instant> created = refill.stream()
+                        .map(id -> Instant.parse(docker.inspectContainerCmd(id).exec().getCreated())).toList();
+                Instant firstStarted = refill.stream()
+                        .map(id -> Instant.parse(docker.inspectContainerCmd(id).exec().getState().getStartedAt()))
+                        .min(Comparator.naturalOrder()).orElseThrow();
+                assertThat(created).filteredOn(c -> c.isBefore(firstStarted)).hasSizeGreaterThanOrEqualTo(2);
+                for (Sandbox sb : burst) {
+                    assertThat(sb.exec("echo ok").stdout()).isEqualTo("ok\n");
+                }
+                await("the pool refilled", () -> engine.warmPoolReady() == 3);
+            } finally {
+                burst.forEach(Sandbox::destroy);
             }
         }
     }

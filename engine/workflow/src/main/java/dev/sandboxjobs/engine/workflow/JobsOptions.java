@@ -13,7 +13,9 @@ import java.util.Map;
  *         .withRetention(Duration.ofDays(7)));
  * }</pre>
  *
- * @param maxConcurrentRuns    runs (hence live sandboxes) this engine executes at once across all workflows
+ * @param maxConcurrentRuns    runs (hence sandboxes in use) this engine executes at once across all workflows;
+ *                             the sandboxes of ended runs are removed in the background, at most as many
+ *                             again (beyond that, the next run waits for a removal)
  * @param workflowLimits       per-workflow caps on concurrent runs, held across every engine on the
  *                             database (absent: only the engine's own cap)
  * @param retention            finished runs older than this are deleted with their logs and

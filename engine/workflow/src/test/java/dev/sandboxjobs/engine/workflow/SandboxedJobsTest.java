@@ -274,8 +274,12 @@ class SandboxedJobsTest {
         assertThat(run.failure().message()).contains("sandbox-jobs/no-such-image:never").contains("setup");
     }
 
+    /**
+     * The limit holds for sandboxes in use; an ended run's container is removed in the background
+     * while the next run starts, and at most as many removals as the limit are under way.
+     */
     @Test
-    void neverMoreSandboxesAliveThanTheConcurrencyLimit() throws Exception {
+    void neverMoreSandboxesInUseThanTheConcurrencyLimitNorMoreThanAsManyAgainBeingRemoved() throws Exception {
         JobsWorker jobs = engine(JobsOptions.defaults().withMaxConcurrentRuns(2)).worker();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
@@ -313,7 +317,7 @@ class SandboxedJobsTest {
         }
 
         assertThat(maxRunning.get()).isEqualTo(2);
-        assertThat(maxContainers.get()).as("containers with our labels seen at once").isBetween(1, 2);
+        assertThat(maxContainers.get()).as("containers with our labels seen at once").isBetween(1, 4);
         assertThat(DockerLabels.runContainers(engine.engineId())).isEmpty();
     }
 

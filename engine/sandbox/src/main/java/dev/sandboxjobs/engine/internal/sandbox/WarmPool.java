@@ -16,10 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +37,19 @@ import org.slf4j.LoggerFactory;
  * process), not a sandbox label: Docker labels cannot change after creation, so the sandbox's own
  * labels live in its database record. The orphan reaper removes a pooled container that no
  * sandbox records once its owner process is gone; {@link #close()} removes the idle ones.
+ *
+ * <p>A taken container is replaced at once, in the background: up to {@value #MAX_PARALLEL_STARTS}
+ * containers start side by side, so that a burst of new sandboxes that drains the pool finds it
+ * full again after about one container start.
  */
 public final class WarmPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
     /** The label marking a pooled container, with its owner process as {@code host/pid/startMillis}. */
     static final String OWNER = owner();
+    /** Containers started at once when refilling (fewer when the pools hold fewer). */
+    static final int MAX_PARALLEL_STARTS = 4;
+    /** How long a new sandbox waits for a starting container before it is created cold. */
+    static final int CLAIM_WAIT_SECONDS = 30;
 
     /** What a pooled container must match to serve a sandbox. */
     record Key(String image, long memoryBytes, Double cpus, long pidsLimit, String network, List<VolumeMount> volumes,
@@ -56,6 +68,8 @@ public final class WarmPool implements AutoCloseable {
     private final Map<Key, Integer> sizes = new LinkedHashMap<>();
     private final Map<Key, Deque<Pooled>> ready = new LinkedHashMap<>();
     private final Map<Key, Integer> starting = new LinkedHashMap<>();
+    /** Sandboxes waiting for a container being started, first come first served. */
+    private final Map<Key, Deque<CompletableFuture<Pooled>>> waiters = new LinkedHashMap<>();
     private final ExecutorService filler;
     private volatile boolean closed;
 
@@ -71,8 +85,12 @@ public final class WarmPool implements AutoCloseable {
                     SandboxSettings.resolve(defaults, options));
             sizes.merge(key, size, Integer::sum);
         });
-        this.filler = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-jobs-warm-pool");
+        // the missing containers start side by side, so that a pool drained by a burst is full again
+        // after about one start rather than one start per container
+        int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
+        AtomicInteger n = new AtomicInteger();
+        this.filler = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_PARALLEL_STARTS, total)), r -> {
+            Thread t = new Thread(r, "sandbox-jobs-warm-pool-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -83,23 +101,57 @@ public final class WarmPool implements AutoCloseable {
         return sizes.isEmpty();
     }
 
-    /** A pooled container for these settings, or empty (none matches or none is ready); refills behind. */
+    /**
+     * A pooled container for these settings, or empty (none matches, or none is ready or starting);
+     * refills behind. With none ready but one starting that no other sandbox waits for, waits for
+     * it: it began before this call, so it is ready before a container created now would be, and
+     * a burst larger than the pool makes no more containers than it needs.
+     */
     Optional<Pooled> take(String image, SandboxSettings settings) {
         Key key = Key.of(image, settings);
         if (closed || !sizes.containsKey(key)) {
             return Optional.empty();
         }
         Pooled p;
+        CompletableFuture<Pooled> claim = null;
         synchronized (this) {
             Deque<Pooled> q = ready.get(key);
             p = q == null ? null : q.pollFirst();
+            Deque<CompletableFuture<Pooled>> w = waiters.computeIfAbsent(key, k -> new ArrayDeque<>());
+            if (p == null && starting.getOrDefault(key, 0) > w.size()) {
+                claim = new CompletableFuture<>();
+                w.addLast(claim);
+            }
         }
         refill(key);
+        if (claim != null) {
+            p = await(key, claim);
+        }
         if (p != null && !p.shell().isAlive()) {
             discard(p);
             return Optional.empty();
         }
         return Optional.ofNullable(p);
+    }
+
+    /** The container a start hands to {@code claim}, or null (it failed, the pool closed, or it took too long). */
+    private Pooled await(Key key, CompletableFuture<Pooled> claim) {
+        try {
+            return claim.get(CLAIM_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Waiting for a starting warm-pool container failed; creating the sandbox cold", e);
+        }
+        synchronized (this) {
+            Deque<CompletableFuture<Pooled>> w = waiters.get(key);
+            if (w != null) {
+                w.remove(claim);
+            }
+            // a start may have handed its container over meanwhile
+            claim.complete(null);
+        }
+        return claim.getNow(null);
     }
 
     /** How many containers are ready now (for tests and the benchmark). */
@@ -125,7 +177,9 @@ public final class WarmPool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            int have = ready.computeIfAbsent(key, k -> new ArrayDeque<>()).size() + starting.getOrDefault(key, 0);
+            // starts promised to waiting sandboxes do not count: the pool gets containers of its own
+            int have = ready.computeIfAbsent(key, k -> new ArrayDeque<>()).size() + starting.getOrDefault(key, 0)
+                    - waiters.computeIfAbsent(key, k -> new ArrayDeque<>()).size();
             missing = sizes.get(key) - have;
             if (missing <= 0) {
                 return;
@@ -155,9 +209,16 @@ public final class WarmPool implements AutoCloseable {
         boolean keep;
         synchronized (this) {
             starting.merge(key, -1, Integer::sum);
+            Deque<CompletableFuture<Pooled>> w = waiters.computeIfAbsent(key, k -> new ArrayDeque<>());
             keep = p != null && !closed;
             if (keep) {
-                ready.get(key).addLast(p);
+                CompletableFuture<Pooled> first = w.pollFirst();
+                if (first == null || !first.complete(p)) {
+                    ready.get(key).addLast(p);
+                }
+            } else if (w.size() > starting.get(key)) {
+                // fewer starts left than sandboxes waiting for one: the last comer is created cold
+                w.pollLast().complete(null);
             }
         }
         if (p != null && !keep) {
@@ -201,6 +262,8 @@ public final class WarmPool implements AutoCloseable {
             closed = true;
             ready.values().forEach(idle::addAll);
             ready.clear();
+            waiters.values().forEach(w -> w.forEach(c -> c.complete(null)));
+            waiters.clear();
         }
         // no interrupt: a start in progress finishes and its container is removed below (an interrupted
         // Docker call could leave a container whose id was never returned)

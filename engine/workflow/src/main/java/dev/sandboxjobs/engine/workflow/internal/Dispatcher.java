@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * table in priority and submission order, woken in memory by every submit and every finished run,
  * respects the global and per-workflow limits, claims the runs with a guarded update, and hands
  * each to a {@link RunExecution} on the worker pool. It also holds what the executions share: the
- * runs in flight, the worker pool, the timers, and whether the engine is closing or draining.
+ * runs in flight, the worker pool, the timers, the removals of ended runs' sandboxes, and whether
+ * the engine is closing or draining.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -31,6 +32,7 @@ final class Dispatcher {
     final JobServices services;
     final TaskScheduler timers;
     final ExecutorService workers;
+    final SandboxRemovals removals;
     private final Workflows workflows;
     /** This engine's lease among the engines sharing the database. */
     final EngineMembership membership;
@@ -46,6 +48,7 @@ final class Dispatcher {
         this.workflows = workflows;
         this.timers = timers;
         this.membership = membership;
+        this.removals = new SandboxRemovals(services.sandboxes(), this::wake);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sandbox-jobs-run-" + n.incrementAndGet());
@@ -60,7 +63,10 @@ final class Dispatcher {
         thread.start();
     }
 
-    /** Stops dispatching and interrupts the runs in flight (they stay recorded as running). */
+    /**
+     * Stops dispatching, interrupts the runs in flight (they stay recorded as running) and waits for
+     * the sandboxes of ended runs to be destroyed.
+     */
     void stop() throws InterruptedException {
         closing = true;
         if (thread != null) {
@@ -69,6 +75,7 @@ final class Dispatcher {
         }
         workers.shutdownNow();
         workers.awaitTermination(5, TimeUnit.SECONDS);
+        removals.close();
     }
 
     void wake() {
@@ -87,6 +94,14 @@ final class Dispatcher {
         return active.containsKey(runId);
     }
 
+    /**
+     * Whether this process still has work for the run: executing it, or destroying its sandbox
+     * after it ended (so that its sandbox is neither reaped nor awaited elsewhere meanwhile).
+     */
+    boolean holds(String runId) {
+        return active.containsKey(runId) || removals.removing(runId);
+    }
+
     /** The runs this engine is executing now. */
     Set<String> executingRunIds() {
         return Set.copyOf(active.keySet());
@@ -96,7 +111,7 @@ final class Dispatcher {
         return active.isEmpty();
     }
 
-    /** Called by an execution once its end is recorded and its sandbox destroyed. */
+    /** Called by an execution once its end is recorded and its sandbox's removal is under way. */
     void released(RunExecution e) {
         active.remove(e.runId, e);
         wake();
@@ -130,7 +145,10 @@ final class Dispatcher {
         if (draining) {
             return 1_000;
         }
-        int free = services.options().maxConcurrentRuns() - active.size();
+        // an ended run's slot is free while its sandbox is removed, up to as many removals as the limit:
+        // beyond that, removals hold slots too, so that containers never pile up faster than Docker removes them
+        int max = services.options().maxConcurrentRuns();
+        int free = max - active.size() - Math.max(0, removals.pending() - max);
         long now = services.clock().millis();
         if (free > 0) {
             int fetch = free + 64;

@@ -60,7 +60,7 @@ public final class RealJobsClient implements JobsClient {
         this.schedules = new Schedules(services, workflows, quartz);
         this.submissions = new Submissions(services, workflows, quartz, wake,
                 dispatcher != null && services.options().pinSubmissions() ? dispatcher.membership.id() : null);
-        this.queries = new RunQueries(services, dispatcher == null ? null : dispatcher::isExecuting);
+        this.queries = new RunQueries(services, dispatcher == null ? null : dispatcher::holds);
         this.cancellation = new Cancellation(services, quartz, dispatcher == null ? null : dispatcher::executing);
         this.ownedDatabase = ownedDatabase;
     }

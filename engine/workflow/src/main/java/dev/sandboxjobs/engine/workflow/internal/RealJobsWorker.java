@@ -165,7 +165,7 @@ public final class RealJobsWorker implements JobsWorker, QuartzScheduling.Callba
             quartz.start();
             dispatcher.start();
             JobsOptions options = services.options();
-            timers.every(options.reapInterval(), new ReaperTask(services, dispatcher::isExecuting, membership.id()));
+            timers.every(options.reapInterval(), new ReaperTask(services, dispatcher::holds, membership.id()));
             timers.every(Duration.ofSeconds(1), takeover);
             timers.every(Duration.ofMillis(500), new CancelWatchTask(services, dispatcher));
             timers.every(Duration.ofSeconds(1), new ScheduleSyncTask(client.schedules, dispatcher));
@@ -228,7 +228,7 @@ public final class RealJobsWorker implements JobsWorker, QuartzScheduling.Callba
 
     /** Runs the sandbox reaper now, as this worker's periodic task does; returns what it destroyed. */
     public List<SandboxProvider.LiveSandbox> reapSandboxes() {
-        return new ReaperTask(services, dispatcher::isExecuting, membership.id()).reap();
+        return new ReaperTask(services, dispatcher::holds, membership.id()).reap();
     }
 
     /** The runs this engine is executing now. */

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one reaper of runs' sandboxes: destroys sandboxes labelled with a run that no longer needs
  * them — the run is over or unknown, or (seen from the worker) it uses another sandbox now.
- * Sandboxes of runs executing in this process are left alone. The worker runs it periodically and
+ * Sandboxes of runs executing in this process, or whose ended run's sandbox this process is
+ * destroying in the background ({@link SandboxRemovals}), are left alone. The worker runs it periodically and
  * after recovery; any process can run it through {@code JobEngine.reapSandboxes()} (the command
  * line's {@code sandboxes gc}).
  */
@@ -25,7 +26,7 @@ final class ReaperTask implements Task {
     private final String engineId;
 
     /**
-     * {@code executingHere} tells whether this process executes a run; null for a process that
+     * {@code executingHere} tells whether this process executes a run (or destroys its sandbox); null for a process that
      * executes none (a client), which keeps every sandbox of an unfinished run, since the worker
      * in another process may be attaching it to that run at this very moment.
      */

@@ -54,11 +54,21 @@ final class RunEvents {
 
     /** Tells listeners, then awaiters, that a run is over (after it was persisted). */
     void finished(String runId, String workflow, RunState state) {
+        finished(runId, workflow, state, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Tells listeners that a run is over (after it was persisted), and awaiters once
+     * {@code sandboxGone} completes too: its sandbox is destroyed in the background.
+     */
+    void finished(String runId, String workflow, RunState state, CompletableFuture<Void> sandboxGone) {
         event(RunEvent.Type.FINISHED, runId, workflow, state, null, null);
-        CompletableFuture<Void> f = finishSignals.remove(runId);
-        if (f != null) {
-            f.complete(null);
-        }
+        sandboxGone.whenComplete((ignored, failure) -> {
+            CompletableFuture<Void> f = finishSignals.remove(runId);
+            if (f != null) {
+                f.complete(null);
+            }
+        });
     }
 
     /** The signal completed when {@code runId} is over; {@link #forget} it when no longer waited for. */

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -348,6 +349,7 @@ final class RunExecution implements Runnable {
         }
         boolean[] won = {true};
         boolean wasInterrupted = Thread.interrupted();
+        CompletableFuture<Void> sandboxGone = CompletableFuture.completedFuture(null);
         try {
             cancelTimer();
             long now = services.clock().millis();
@@ -375,7 +377,7 @@ final class RunExecution implements Runnable {
                     e);
         } finally {
             if (won[0]) {
-                destroySandbox();
+                sandboxGone = destroySandboxLater();
             }
             dispatcher.released(this);
             if (wasInterrupted && interruptedAs.get() == null) {
@@ -386,7 +388,7 @@ final class RunExecution implements Runnable {
             services.events().event(RunEvent.Type.STEP_FINISHED, runId, workflow.name(), to, workflow.steps().get(stepIndex).name(),
                     stepTo);
         }
-        services.events().finished(runId, workflow.name(), to);
+        services.events().finished(runId, workflow.name(), to, sandboxGone);
     }
 
     /** Puts the run back in the queue for another attempt after a backoff. */
@@ -426,7 +428,7 @@ final class RunExecution implements Runnable {
             LOG.error("Could not requeue run {}; the takeover task queues it again within a second", runId, e);
         } finally {
             if (won[0]) {
-                destroySandbox();
+                destroySandboxLater();
             }
             dispatcher.released(this);
         }
@@ -440,6 +442,19 @@ final class RunExecution implements Runnable {
         }
     }
 
+    /**
+     * Destroys the sandbox in the background, off the run's critical path (the run's end is recorded
+     * and its slot freed meanwhile); the future completes once it is gone.
+     */
+    private CompletableFuture<Void> destroySandboxLater() {
+        String id = sandboxId;
+        if (id != null && sandboxDestroyed.compareAndSet(false, true)) {
+            return dispatcher.removals.destroy(runId, id);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Destroys the sandbox now: an interruption stops the work so. */
     private void destroySandbox() {
         String id = sandboxId;
         if (id != null && sandboxDestroyed.compareAndSet(false, true)) {

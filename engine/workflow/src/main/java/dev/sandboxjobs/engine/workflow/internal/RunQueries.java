@@ -37,8 +37,8 @@ final class RunQueries {
     private final Predicate<String> executingHere;
 
     /**
-     * {@code executingHere} tells whether this process executes a run (a worker's dispatcher); null
-     * for a client, whose {@link #await} polls the database.
+     * {@code executingHere} tells whether this process executes a run or destroys its sandbox (a
+     * worker's dispatcher); null for a client, whose {@link #await} polls the database.
      */
     RunQueries(JobServices services, Predicate<String> executingHere) {
         this.services = services;
@@ -90,8 +90,9 @@ final class RunQueries {
             events.forget(runId, signal);
             throw e;
         }
-        // a run is recorded as over just before its sandbox is destroyed: while its execution is
-        // still active (destroying), wait for the signal that follows, so that no container is left
+        // a run is recorded as over before its sandbox is destroyed (in the background): while this
+        // process still holds the run, wait for the signal that follows the removal, so that no
+        // container is left
         if (run.state().isFinished() && (executingHere == null || !executingHere.test(runId))) {
             events.forget(runId, signal);
             return run;

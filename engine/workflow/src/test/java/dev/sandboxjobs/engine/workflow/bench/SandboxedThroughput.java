@@ -61,7 +61,8 @@ public final class SandboxedThroughput {
 
     /**
      * As {@link #run(Path, int, int, String)}, with a warm pool of {@code warmPool} containers for the runs'
-     * sandboxes ({@code SandboxEngine.Builder.warmPool}, the engine defaults = {@code SandboxSpec.defaults()}),
+     * sandboxes ({@code SandboxEngine.Builder.warmPool(warmPool, SandboxSpec.defaults().options())}: the
+     * pool must match the runs' spec, whose network is none where the engine's default is the open internet),
      * full before the first submit; 0 for none.
      */
     public static Result run(Path dataDir, int runs, int concurrency, String image, int warmPool) throws Exception {
@@ -74,7 +75,7 @@ public final class SandboxedThroughput {
             builder.image(image);
         }
         if (warmPool > 0) {
-            builder.warmPool(warmPool);
+            builder.warmPool(warmPool, SandboxSpec.defaults().options());
         }
         try (SandboxEngine engine = builder.build();
              JobEngine jobEngine = JobEngine.builder().sandboxEngine(engine)
