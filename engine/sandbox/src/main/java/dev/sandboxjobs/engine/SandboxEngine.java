@@ -440,14 +440,16 @@ public final class SandboxEngine implements AutoCloseable {
          * (image, memory, CPUs, process limit, network, volumes) match {@code like} resolved over the
          * engine's defaults; env, secrets, labels, sleep and lifetime may differ. A new sandbox that
          * matches takes one (its default session's shell is already running, so its first command
-         * answers in a millisecond or two); the pool refills in the background. A pooled container
-         * serves one sandbox and is removed with it, like a fresh one. When the pool is empty (used
-         * faster than it refills) sandboxes are created cold. The containers waiting in the pool are
+         * answers in a millisecond or two); the pool refills in the background, several containers
+         * side by side. A pooled container serves one sandbox and is removed with it, like a fresh
+         * one. When none is ready, a new sandbox takes a container the pool is starting, and is
+         * created cold only when none is left to wait for. The containers waiting in the pool are
          * removed when the engine closes; after a crash the next engine's orphan reaper removes them.
          * Call it again with other options for another pool.
          *
          * <pre>{@code
          * // job runs' sandboxes have no network unless their spec asks: pool that kind
+         * // (with the job engine: warmPool(4, SandboxSpec.defaults().options()))
          * SandboxEngine.builder().warmPool(4, SandboxOptions.builder().network(NetworkMode.NONE).build()).build();
          * }</pre>
          *

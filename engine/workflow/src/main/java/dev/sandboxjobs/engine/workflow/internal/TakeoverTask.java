@@ -69,7 +69,8 @@ final class TakeoverTask implements Task {
         }
         String me = membership.id();
         for (RunRow r : services.store().runs().inState(RunState.RUNNING.name())) {
-            if (me.equals(r.owner()) && !dispatcher.isExecuting(r.id()) && !dispatcher.closing) {
+            // not while its sandbox is still being removed here: queued again now, it would resume in it
+            if (me.equals(r.owner()) && !dispatcher.holds(r.id()) && !dispatcher.closing) {
                 Boolean fresh = requeue(r);
                 if (fresh != null) {
                     LOG.warn("Run {} was left running after recording its end failed; it is queued again{}", r.id(),
