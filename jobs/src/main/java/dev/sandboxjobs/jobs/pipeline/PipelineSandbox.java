@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The seam between the pipeline's steps and a sandbox: the five calls the steps make, and the
+ * The seam between the pipeline's steps and a sandbox: the calls the steps make, and the
  * egress policy of each step with the log of what it tried.
  * An adapter over {@code dev.sandboxjobs.engine.Sandbox} implements it for real; unit
  * tests use a hand-written fake.
@@ -25,6 +25,15 @@ public interface PipelineSandbox {
 
     /** Runs {@code argv} without a shell. A non-zero exit is a result, not an exception. */
     CommandResult exec(List<String> argv, ExecSpec spec);
+
+    /**
+     * Runs independent commands, each as {@link #exec} with {@code spec}, and returns their results in
+     * the same order. An implementation may run them at the same time (the SDK's adapter does: probes
+     * such as {@code node --version} cost a Docker exec each); the default runs them one after the other.
+     */
+    default List<CommandResult> execAll(List<List<String>> argvs, ExecSpec spec) {
+        return argvs.stream().map(argv -> exec(argv, spec)).toList();
+    }
 
     /** Up to {@code maxBytes} of the file at {@code path}, or empty when there is no such file. */
     Optional<byte[]> readFile(String path, int maxBytes);

@@ -44,6 +44,9 @@ public final class TestStep {
     private static final java.util.regex.Pattern REJECTED_FLAG = java.util.regex.Pattern.compile(
             "(?i)(unknown|unrecognized|unexpected|invalid) (option|argument|flag|cli option)|Unknown arguments?:");
 
+    /** Empties the reports directory {@code $1}, then runs the rest of the arguments as the command. */
+    static final String FRESH_REPORTS = "rm -rf -- \"$1\"; mkdir -p -- \"$1\"; shift; exec \"$@\"";
+
     /**
      * What the tests produced.
      *
@@ -270,11 +273,11 @@ public final class TestStep {
 
     private CommandResult runOnce(PipelineSandbox sandbox, String projectDir, Map<String, String> env, Command command,
             Duration timeout) {
-        sandbox.exec(List.of("rm", "-rf", workspace.reports()), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
-        sandbox.exec(List.of("mkdir", "-p", workspace.reports()), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
-        // detached: a daemon the tests leave running does not keep the step waiting for its output to close
-        return sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, timeout.isZero() ? Duration.ofSeconds(1) : timeout)
-                .detach());
+        // an empty reports directory, made by the exec that runs the command (a fixed script; the argv are its
+        // parameters); detached: a daemon the tests leave running does not keep the step waiting for its output
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", FRESH_REPORTS, "sj-test", workspace.reports()));
+        argv.addAll(command.argv());
+        return sandbox.exec(argv, ExecSpec.of(projectDir, env, timeout.isZero() ? Duration.ofSeconds(1) : timeout).detach());
     }
 
     /** The printed-totals scanner's key for {@code runner}'s summary. */

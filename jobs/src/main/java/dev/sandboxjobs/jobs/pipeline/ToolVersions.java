@@ -50,12 +50,13 @@ final class ToolVersions {
             }
             default -> { }
         }
+        asks.remove("");
+        // asked at the same time: each is a Docker exec and a tool's start (a JVM for mvn)
+        List<CommandResult> results = sandbox.execAll(List.copyOf(asks.values()), ExecSpec.of(projectDir, env, LIMIT));
         Map<String, String> versions = new LinkedHashMap<>();
+        int i = 0;
         for (var ask : asks.entrySet()) {
-            if (ask.getKey().isEmpty()) {
-                continue;
-            }
-            CommandResult r = sandbox.exec(ask.getValue(), ExecSpec.of(projectDir, env, LIMIT));
+            CommandResult r = results.get(i++);
             String first = r.combined().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("Picked up"))
                     .findFirst().orElse("");
             versions.put(ask.getKey(), r.success() && !first.isEmpty()
