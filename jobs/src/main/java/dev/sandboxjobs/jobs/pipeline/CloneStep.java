@@ -121,13 +121,18 @@ public final class CloneStep {
             gitClone(sandbox, request.repository(), repo, start, shown, log);
         }
         String commit = "";
-        if (sandbox.listFiles(repo, 1).contains(".git/")) {
-            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), Map.of());
+        // asked of git straight away (no listing first): git looks no higher than the repository directory,
+        // so a copied folder without .git is no repository, not part of one around it
+        Map<String, String> ceiling = Map.of("GIT_CEILING_DIRECTORIES", repo.substring(0, Math.max(1, repo.lastIndexOf('/'))));
+        boolean isRepository = true;
+        if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
+            CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), ceiling);
+            isRepository = status.success();
+            dirty = status.success() && !status.stdout().isBlank();
+        }
+        if (isRepository) {
+            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), ceiling);
             commit = head.success() ? head.stdout().strip() : "";
-            if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
-                CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), Map.of());
-                dirty = status.success() && !status.stdout().isBlank();
-            }
         }
         String projectDir = workspace.project(request.subdirectory());
         if (!request.subdirectory().isEmpty()) {

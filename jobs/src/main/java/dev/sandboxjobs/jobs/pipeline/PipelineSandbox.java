@@ -47,6 +47,18 @@ public interface PipelineSandbox {
      */
     List<String> listFiles(String dir, int maxDepth);
 
+    /**
+     * {@link #listFiles(String, int)} of each of {@code dirs}, by directory (empty for one that does not
+     * exist). An implementation may list them all in one go (the SDK's adapter runs one {@code find}).
+     */
+    default Map<String, List<String>> listFiles(List<String> dirs, int maxDepth) {
+        Map<String, List<String>> listings = new java.util.LinkedHashMap<>();
+        for (String dir : dirs) {
+            listings.put(dir, listFiles(dir, maxDepth));
+        }
+        return listings;
+    }
+
     /** Copies the host directory {@code source} (all files, {@code .git} included) to {@code target}. */
     void copyIn(Path source, String target);
 

@@ -318,16 +318,19 @@ public final class TestStep {
 
     private Map<String, byte[]> collectReports(PipelineSandbox sandbox, String projectDir, List<String> patterns) {
         Map<String, byte[]> files = new LinkedHashMap<>();
+        // the globs' base directories, listed in one go
+        List<String> bases = patterns.stream().map(p -> p.startsWith("/") ? p : projectDir + "/" + p)
+                .filter(a -> !isPlainFile(a)).map(TestStep::globBase).distinct().toList();
+        Map<String, List<String>> listings = bases.isEmpty() ? Map.of() : sandbox.listFiles(bases, REPORT_SEARCH_DEPTH);
         for (String pattern : patterns) {
             String absolute = pattern.startsWith("/") ? pattern : projectDir + "/" + pattern;
-            if (globBase(absolute).equals(absolute.substring(0, Math.max(0, absolute.lastIndexOf('/'))))
-                    && absolute.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)) {
+            if (isPlainFile(absolute)) {
                 sandbox.readFile(absolute, TestResults.MAX_XML_BYTES).ifPresent(b -> files.put(absolute, b));
                 continue;
             }
             String base = globBase(absolute);
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + absolute);
-            for (String rel : sandbox.listFiles(base, REPORT_SEARCH_DEPTH)) {
+            for (String rel : listings.getOrDefault(base, List.of())) {
                 if (rel.endsWith("/") || files.size() >= MAX_REPORT_FILES) {
                     continue;
                 }
@@ -338,6 +341,12 @@ public final class TestStep {
             }
         }
         return files;
+    }
+
+    /** Whether {@code absolute} names one file (no wildcard). */
+    private static boolean isPlainFile(String absolute) {
+        return globBase(absolute).equals(absolute.substring(0, Math.max(0, absolute.lastIndexOf('/'))))
+                && absolute.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0);
     }
 
     /** The directory part of a glob before its first wildcard. */

@@ -217,6 +217,35 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
         return entries;
     }
 
+    /** One {@code find} over every directory; those that do not exist get empty listings. */
+    @Override
+    public Map<String, List<String>> listFiles(List<String> dirs, int maxDepth) {
+        Map<String, List<String>> listings = new java.util.LinkedHashMap<>();
+        dirs.forEach(d -> listings.put(d, new ArrayList<>()));
+        if (dirs.size() < 2) {
+            dirs.forEach(d -> listings.put(d, listFiles(d, maxDepth)));
+            return listings;
+        }
+        List<String> argv = new ArrayList<>(List.of("find"));
+        argv.addAll(dirs);
+        argv.addAll(List.of("-mindepth", "1", "-maxdepth", String.valueOf(maxDepth), "-printf", "%H\\t%P\\t%y\\0"));
+        CommandResult r = exec(argv, ExecSpec.of("/", Map.of(), Duration.ofMinutes(2)));
+        int total = 0;
+        for (String record : r.stdout().split("\0")) {
+            int first = record.indexOf('\t');
+            int last = record.lastIndexOf('\t');
+            if (first <= 0 || last <= first + 1 || total >= MAX_LISTING) {
+                continue;
+            }
+            List<String> listing = listings.get(record.substring(0, first));
+            if (listing != null) {
+                listing.add(record.substring(first + 1, last) + (record.substring(last + 1).equals("d") ? "/" : ""));
+                total++;
+            }
+        }
+        return listings;
+    }
+
     @Override
     public void copyIn(Path source, String target) {
         sandbox.copyIn(source, target);
