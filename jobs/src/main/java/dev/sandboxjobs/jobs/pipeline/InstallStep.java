@@ -196,7 +196,10 @@ public final class InstallStep {
         String message = detection.install().isEmpty()
                 ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
                 : "installed with " + detection.tool();
-        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection);
+        // nothing ran since the toolchain's probes and nothing changed their environment: their answers stand
+        boolean unchanged = detection.install().isEmpty() && toolchain.commands().isEmpty() && toolchain.env().isEmpty();
+        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection,
+                unchanged ? toolchain.probed() : Map.of());
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),
                 String.join(" && ", shown), exit, message, output.toString()), toolchain.toolchains(), versions);
     }

@@ -41,8 +41,13 @@ final class ToolchainProvisioner {
      * @param toolchains what the report says for each tool
      * @param commands   the commands run to install tools (for the step's command line)
      * @param output     their output
+     * @param probed     what the probes of the sandbox's tools answered, by argv (run in {@code /})
      */
-    record Prepared(Map<String, String> env, List<ToolchainUse> toolchains, List<String> commands, String output) {
+    record Prepared(Map<String, String> env, List<ToolchainUse> toolchains, List<String> commands, String output,
+            Map<List<String>, CommandResult> probed) {
+        Prepared {
+            probed = Map.copyOf(probed);
+        }
     }
 
     private static final Duration PROBE_LIMIT = Duration.ofMinutes(1);
@@ -75,7 +80,7 @@ final class ToolchainProvisioner {
             Map<String, String> env, Instant deadline, Instant start) {
         List<Toolchain> relevant = ToolchainPlanner.relevant(detection.kind(), detection.tool());
         if (relevant.isEmpty()) {
-            return new Prepared(Map.of(), List.of(), List.of(), "");
+            return new Prepared(Map.of(), List.of(), List.of(), "", Map.of());
         }
         List<Requirement> wanted = ToolchainDetector.detect(readFiles(sandbox, projectDir, known));
         // what the sandbox has: PATH and each tool's version, asked at the same time
@@ -92,7 +97,8 @@ final class ToolchainProvisioner {
             probed.add(Toolchain.NPM);
             asks.add(versionArgv(Toolchain.NPM).orElseThrow());
         }
-        List<Optional<String>> answers = probeAll(sandbox, asks, env);
+        List<CommandResult> results = runAll(sandbox, asks, env);
+        List<Optional<String>> answers = results.stream().map(ToolchainProvisioner::firstLine).toList();
         String basePath = answers.get(0).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         Map<Toolchain, String> versions = new LinkedHashMap<>();
         for (int i = 0; i < probed.size(); i++) {
@@ -188,7 +194,7 @@ final class ToolchainProvisioner {
         if (!pathFirst.isEmpty()) {
             out.put("PATH", String.join(":", pathFirst) + ":" + basePath);
         }
-        return new Prepared(out, order(uses, relevant), commands, output.toString());
+        return new Prepared(out, order(uses, relevant), commands, output.toString(), probed(asks, results));
     }
 
     private CommandResult run(PipelineSandbox sandbox, List<String> argv, Map<String, String> env, Instant deadline,
@@ -258,15 +264,29 @@ final class ToolchainProvisioner {
         return new ToolchainPlanner.Installed(versions, jdks);
     }
 
-    /** {@link #probe} of each argv, run together ({@link PipelineSandbox#execAll}). */
-    private static List<Optional<String>> probeAll(PipelineSandbox sandbox, List<List<String>> asks, Map<String, String> env) {
-        List<CommandResult> results;
+    /** Each argv's result, run together ({@link PipelineSandbox#execAll}); a failed probe is a failed result. */
+    private static List<CommandResult> runAll(PipelineSandbox sandbox, List<List<String>> asks, Map<String, String> env) {
         try {
-            results = sandbox.execAll(asks, ExecSpec.of("/", env, PROBE_LIMIT));
+            return sandbox.execAll(asks, ExecSpec.of("/", env, PROBE_LIMIT));
         } catch (RuntimeException e) {
-            return asks.stream().map(argv -> probe(sandbox, argv, env)).toList();
+            List<CommandResult> results = new ArrayList<>();
+            for (List<String> argv : asks) {
+                try {
+                    results.add(sandbox.exec(argv, ExecSpec.of("/", env, PROBE_LIMIT)));
+                } catch (RuntimeException again) {
+                    results.add(new CommandResult(-1, "", String.valueOf(again.getMessage()), false));
+                }
+            }
+            return results;
         }
-        return results.stream().map(ToolchainProvisioner::firstLine).toList();
+    }
+
+    private static Map<List<String>, CommandResult> probed(List<List<String>> asks, List<CommandResult> results) {
+        Map<List<String>, CommandResult> probed = new LinkedHashMap<>();
+        for (int i = 0; i < asks.size(); i++) {
+            probed.put(asks.get(i), results.get(i));
+        }
+        return probed;
     }
 
     /** The first line of a successful command's output (stdout, else stderr: {@code java -version}). */
