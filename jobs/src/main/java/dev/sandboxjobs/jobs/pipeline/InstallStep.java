@@ -62,6 +62,9 @@ public final class InstallStep {
     private final Workspace workspace;
     private final Clock clock;
     private List<ToolchainUse> toolchains = List.of();
+    /** The project files {@link #detect} read, and from where: the toolchain step reuses them. */
+    private ProjectFiles detected;
+    private String detectedDir;
 
     public InstallStep(PipelineRequest request, Workspace workspace, Clock clock) {
         this.request = request;
@@ -93,6 +96,8 @@ public final class InstallStep {
     /** Detects the project in {@code projectDir}, applying the request's overrides. */
     public Detection detect(PipelineSandbox sandbox, String projectDir) {
         ProjectFiles files = readProjectFiles(sandbox, projectDir);
+        detected = files;
+        detectedDir = projectDir;
         Detection detection = ProjectDetector.detect(files, request.overrides(), workspace.reports());
         boolean maybeMonorepo = switch (detection.kind()) {
             case NODE -> files.content("package.json").orElse("").contains("\"workspaces\"")
@@ -149,7 +154,8 @@ public final class InstallStep {
         int exit = -1;
         // the toolchain the project asks for: PATH and JAVA_HOME for the install and the tests
         ToolchainProvisioner.Prepared toolchain = new ToolchainProvisioner(workspace, clock)
-                .prepare(sandbox, projectDir, detection, env, deadline, start);
+                .prepare(sandbox, projectDir, projectDir.equals(detectedDir) ? detected : null, detection, env, deadline,
+                        start);
         env.putAll(toolchain.env());
         toolchains = toolchain.toolchains();
         shown.addAll(toolchain.commands());
@@ -190,7 +196,10 @@ public final class InstallStep {
         String message = detection.install().isEmpty()
                 ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
                 : "installed with " + detection.tool();
-        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection);
+        // nothing ran since the toolchain's probes and nothing changed their environment: their answers stand
+        boolean unchanged = detection.install().isEmpty() && toolchain.commands().isEmpty() && toolchain.env().isEmpty();
+        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection,
+                unchanged ? toolchain.probed() : Map.of());
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),
                 String.join(" && ", shown), exit, message, output.toString()), toolchain.toolchains(), versions);
     }

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The seam between the pipeline's steps and a sandbox: the five calls the steps make, and the
+ * The seam between the pipeline's steps and a sandbox: the calls the steps make, and the
  * egress policy of each step with the log of what it tried.
  * An adapter over {@code dev.sandboxjobs.engine.Sandbox} implements it for real; unit
  * tests use a hand-written fake.
@@ -26,6 +26,15 @@ public interface PipelineSandbox {
     /** Runs {@code argv} without a shell. A non-zero exit is a result, not an exception. */
     CommandResult exec(List<String> argv, ExecSpec spec);
 
+    /**
+     * Runs independent commands, each as {@link #exec} with {@code spec}, and returns their results in
+     * the same order. An implementation may run them at the same time (the SDK's adapter does: probes
+     * such as {@code node --version} cost a Docker exec each); the default runs them one after the other.
+     */
+    default List<CommandResult> execAll(List<List<String>> argvs, ExecSpec spec) {
+        return argvs.stream().map(argv -> exec(argv, spec)).toList();
+    }
+
     /** Up to {@code maxBytes} of the file at {@code path}, or empty when there is no such file. */
     Optional<byte[]> readFile(String path, int maxBytes);
 
@@ -37,6 +46,18 @@ public interface PipelineSandbox {
      * (1 = its direct children); directories end with '/'. Empty when {@code dir} does not exist.
      */
     List<String> listFiles(String dir, int maxDepth);
+
+    /**
+     * {@link #listFiles(String, int)} of each of {@code dirs}, by directory (empty for one that does not
+     * exist). An implementation may list them all in one go (the SDK's adapter runs one {@code find}).
+     */
+    default Map<String, List<String>> listFiles(List<String> dirs, int maxDepth) {
+        Map<String, List<String>> listings = new java.util.LinkedHashMap<>();
+        for (String dir : dirs) {
+            listings.put(dir, listFiles(dir, maxDepth));
+        }
+        return listings;
+    }
 
     /** Copies the host directory {@code source} (all files, {@code .git} included) to {@code target}. */
     void copyIn(Path source, String target);

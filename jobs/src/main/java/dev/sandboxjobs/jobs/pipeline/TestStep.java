@@ -44,6 +44,9 @@ public final class TestStep {
     private static final java.util.regex.Pattern REJECTED_FLAG = java.util.regex.Pattern.compile(
             "(?i)(unknown|unrecognized|unexpected|invalid) (option|argument|flag|cli option)|Unknown arguments?:");
 
+    /** Empties the reports directory {@code $1}, then runs the rest of the arguments as the command. */
+    static final String FRESH_REPORTS = "rm -rf -- \"$1\"; mkdir -p -- \"$1\"; shift; exec \"$@\"";
+
     /**
      * What the tests produced.
      *
@@ -270,11 +273,11 @@ public final class TestStep {
 
     private CommandResult runOnce(PipelineSandbox sandbox, String projectDir, Map<String, String> env, Command command,
             Duration timeout) {
-        sandbox.exec(List.of("rm", "-rf", workspace.reports()), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
-        sandbox.exec(List.of("mkdir", "-p", workspace.reports()), ExecSpec.of("/", Map.of(), Duration.ofSeconds(30)));
-        // detached: a daemon the tests leave running does not keep the step waiting for its output to close
-        return sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, timeout.isZero() ? Duration.ofSeconds(1) : timeout)
-                .detach());
+        // an empty reports directory, made by the exec that runs the command (a fixed script; the argv are its
+        // parameters); detached: a daemon the tests leave running does not keep the step waiting for its output
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", FRESH_REPORTS, "sj-test", workspace.reports()));
+        argv.addAll(command.argv());
+        return sandbox.exec(argv, ExecSpec.of(projectDir, env, timeout.isZero() ? Duration.ofSeconds(1) : timeout).detach());
     }
 
     /** The printed-totals scanner's key for {@code runner}'s summary. */
@@ -315,16 +318,19 @@ public final class TestStep {
 
     private Map<String, byte[]> collectReports(PipelineSandbox sandbox, String projectDir, List<String> patterns) {
         Map<String, byte[]> files = new LinkedHashMap<>();
+        // the globs' base directories, listed in one go
+        List<String> bases = patterns.stream().map(p -> p.startsWith("/") ? p : projectDir + "/" + p)
+                .filter(a -> !isPlainFile(a)).map(TestStep::globBase).distinct().toList();
+        Map<String, List<String>> listings = bases.isEmpty() ? Map.of() : sandbox.listFiles(bases, REPORT_SEARCH_DEPTH);
         for (String pattern : patterns) {
             String absolute = pattern.startsWith("/") ? pattern : projectDir + "/" + pattern;
-            if (globBase(absolute).equals(absolute.substring(0, Math.max(0, absolute.lastIndexOf('/'))))
-                    && absolute.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)) {
+            if (isPlainFile(absolute)) {
                 sandbox.readFile(absolute, TestResults.MAX_XML_BYTES).ifPresent(b -> files.put(absolute, b));
                 continue;
             }
             String base = globBase(absolute);
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + absolute);
-            for (String rel : sandbox.listFiles(base, REPORT_SEARCH_DEPTH)) {
+            for (String rel : listings.getOrDefault(base, List.of())) {
                 if (rel.endsWith("/") || files.size() >= MAX_REPORT_FILES) {
                     continue;
                 }
@@ -335,6 +341,12 @@ public final class TestStep {
             }
         }
         return files;
+    }
+
+    /** Whether {@code absolute} names one file (no wildcard). */
+    private static boolean isPlainFile(String absolute) {
+        return globBase(absolute).equals(absolute.substring(0, Math.max(0, absolute.lastIndexOf('/'))))
+                && absolute.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0);
     }
 
     /** The directory part of a glob before its first wildcard. */

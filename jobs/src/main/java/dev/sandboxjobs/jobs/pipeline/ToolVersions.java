@@ -20,6 +20,12 @@ final class ToolVersions {
     }
 
     static Map<String, String> probe(PipelineSandbox sandbox, String projectDir, Map<String, String> env, Detection d) {
+        return probe(sandbox, projectDir, env, d, Map.of());
+    }
+
+    /** {@link #probe}, taking the answer of {@code known} for an argv asked already with the same environment. */
+    static Map<String, String> probe(PipelineSandbox sandbox, String projectDir, Map<String, String> env, Detection d,
+            Map<List<String>, CommandResult> known) {
         Map<String, List<String>> asks = new LinkedHashMap<>();
         switch (d.kind()) {
             case NODE -> {
@@ -50,12 +56,18 @@ final class ToolVersions {
             }
             default -> { }
         }
+        asks.remove("");
+        // asked at the same time: each is a Docker exec and a tool's start (a JVM for mvn)
+        List<List<String>> unknown = asks.values().stream().filter(argv -> !known.containsKey(argv)).distinct().toList();
+        List<CommandResult> results = unknown.isEmpty() ? List.of()
+                : sandbox.execAll(unknown, ExecSpec.of(projectDir, env, LIMIT));
+        Map<List<String>, CommandResult> answers = new LinkedHashMap<>(known);
+        for (int i = 0; i < unknown.size(); i++) {
+            answers.put(unknown.get(i), results.get(i));
+        }
         Map<String, String> versions = new LinkedHashMap<>();
         for (var ask : asks.entrySet()) {
-            if (ask.getKey().isEmpty()) {
-                continue;
-            }
-            CommandResult r = sandbox.exec(ask.getValue(), ExecSpec.of(projectDir, env, LIMIT));
+            CommandResult r = answers.get(ask.getValue());
             String first = r.combined().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("Picked up"))
                     .findFirst().orElse("");
             versions.put(ask.getKey(), r.success() && !first.isEmpty()

@@ -41,8 +41,13 @@ final class ToolchainProvisioner {
      * @param toolchains what the report says for each tool
      * @param commands   the commands run to install tools (for the step's command line)
      * @param output     their output
+     * @param probed     what the probes of the sandbox's tools answered, by argv (run in {@code /})
      */
-    record Prepared(Map<String, String> env, List<ToolchainUse> toolchains, List<String> commands, String output) {
+    record Prepared(Map<String, String> env, List<ToolchainUse> toolchains, List<String> commands, String output,
+            Map<List<String>, CommandResult> probed) {
+        Prepared {
+            probed = Map.copyOf(probed);
+        }
     }
 
     private static final Duration PROBE_LIMIT = Duration.ofMinutes(1);
@@ -64,14 +69,43 @@ final class ToolchainProvisioner {
      */
     Prepared prepare(PipelineSandbox sandbox, String projectDir, Detection detection, Map<String, String> env,
             Instant deadline, Instant start) {
+        return prepare(sandbox, projectDir, null, detection, env, deadline, start);
+    }
+
+    /**
+     * {@link #prepare(PipelineSandbox, String, Detection, Map, Instant, Instant)} reusing {@code known}, the
+     * project directory's files as detection read them (its listing and contents), when not null.
+     */
+    Prepared prepare(PipelineSandbox sandbox, String projectDir, ProjectFiles known, Detection detection,
+            Map<String, String> env, Instant deadline, Instant start) {
         List<Toolchain> relevant = ToolchainPlanner.relevant(detection.kind(), detection.tool());
         if (relevant.isEmpty()) {
-            return new Prepared(Map.of(), List.of(), List.of(), "");
+            return new Prepared(Map.of(), List.of(), List.of(), "", Map.of());
         }
-        List<Requirement> wanted = ToolchainDetector.detect(readFiles(sandbox, projectDir));
-        String basePath = probe(sandbox, List.of("printenv", "PATH"), env).orElse(
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        ToolchainPlanner.Installed installed = installed(sandbox, relevant, env);
+        List<Requirement> wanted = ToolchainDetector.detect(readFiles(sandbox, projectDir, known));
+        // what the sandbox has: PATH and each tool's version, asked at the same time
+        List<List<String>> asks = new ArrayList<>();
+        asks.add(List.of("printenv", "PATH"));
+        List<Toolchain> probed = new ArrayList<>();
+        for (Toolchain t : relevant) {
+            versionArgv(t).ifPresent(argv -> {
+                probed.add(t);
+                asks.add(argv);
+            });
+        }
+        if (relevant.contains(Toolchain.NODE) && !probed.contains(Toolchain.NPM)) {
+            probed.add(Toolchain.NPM);
+            asks.add(versionArgv(Toolchain.NPM).orElseThrow());
+        }
+        List<CommandResult> results = runAll(sandbox, asks, env);
+        List<Optional<String>> answers = results.stream().map(ToolchainProvisioner::firstLine).toList();
+        String basePath = answers.get(0).orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        Map<Toolchain, String> versions = new LinkedHashMap<>();
+        for (int i = 0; i < probed.size(); i++) {
+            Toolchain t = probed.get(i);
+            answers.get(i + 1).map(ToolchainProvisioner::bare).filter(v -> !v.isEmpty()).ifPresent(v -> versions.put(t, v));
+        }
+        ToolchainPlanner.Installed installed = installed(sandbox, relevant, versions);
         ToolchainPlanner.Plan plan = ToolchainPlanner.plan(detection.kind(), detection.tool(), wanted, installed,
                 workspace.root());
         Map<String, String> out = new LinkedHashMap<>(plan.env());
@@ -160,7 +194,7 @@ final class ToolchainProvisioner {
         if (!pathFirst.isEmpty()) {
             out.put("PATH", String.join(":", pathFirst) + ":" + basePath);
         }
-        return new Prepared(out, order(uses, relevant), commands, output.toString());
+        return new Prepared(out, order(uses, relevant), commands, output.toString(), probed(asks, results));
     }
 
     private CommandResult run(PipelineSandbox sandbox, List<String> argv, Map<String, String> env, Instant deadline,
@@ -199,53 +233,77 @@ final class ToolchainProvisioner {
         return r.success() ? Optional.empty() : Optional.of(lastLine(r.combined()));
     }
 
-    /** What the sandbox has, for the tools that matter to this project. */
+    /** The argv that asks {@code tool} its version, if it has one. */
+    private static Optional<List<String>> versionArgv(Toolchain tool) {
+        return Optional.ofNullable(switch (tool) {
+            case NODE -> List.of("node", "--version");
+            case NPM -> List.of("npm", "--version");
+            case PNPM -> List.of("pnpm", "--version");
+            case YARN -> List.of("yarn", "--version");
+            case PYTHON -> List.of("python3", "--version");
+            case JAVA -> List.of("java", "-version");
+            case MAVEN -> List.of("mvn", "--version");
+            case GO -> List.of("go", "version");
+            case RUST -> List.of("rustc", "--version");
+            default -> null;
+        });
+    }
+
+    /** What the sandbox has, for the tools that matter to this project: the probed versions and the JDKs. */
     private static ToolchainPlanner.Installed installed(PipelineSandbox sandbox, List<Toolchain> relevant,
-            Map<String, String> env) {
-        Map<Toolchain, String> versions = new LinkedHashMap<>();
+            Map<Toolchain, String> versions) {
         Map<Integer, String> jdks = new TreeMap<>();
-        for (Toolchain t : relevant) {
-            Optional<String> v = switch (t) {
-                case NODE -> probe(sandbox, List.of("node", "--version"), env);
-                case NPM -> probe(sandbox, List.of("npm", "--version"), env);
-                case PNPM -> probe(sandbox, List.of("pnpm", "--version"), env);
-                case YARN -> probe(sandbox, List.of("yarn", "--version"), env);
-                case PYTHON -> probe(sandbox, List.of("python3", "--version"), env);
-                case JAVA -> probe(sandbox, List.of("java", "-version"), env);
-                case MAVEN -> probe(sandbox, List.of("mvn", "--version"), env);
-                case GO -> probe(sandbox, List.of("go", "version"), env);
-                case RUST -> probe(sandbox, List.of("rustc", "--version"), env);
-                default -> Optional.empty();
-            };
-            v.map(ToolchainProvisioner::bare).filter(s -> !s.isEmpty()).ifPresent(s -> versions.put(t, s));
-            if (t == Toolchain.JAVA) {
-                for (String name : sandbox.listFiles("/usr/lib/jvm", 1)) {
-                    Matcher m = JDK_DIR.matcher(name);
-                    if (m.matches()) {
-                        jdks.put(Integer.parseInt(m.group(1)), "/usr/lib/jvm/" + name.replace("/", ""));
-                    }
+        if (relevant.contains(Toolchain.JAVA)) {
+            for (String name : sandbox.listFiles("/usr/lib/jvm", 1)) {
+                Matcher m = JDK_DIR.matcher(name);
+                if (m.matches()) {
+                    jdks.put(Integer.parseInt(m.group(1)), "/usr/lib/jvm/" + name.replace("/", ""));
                 }
             }
         }
-        if (relevant.contains(Toolchain.NODE) && !versions.containsKey(Toolchain.NPM)) {
-            probe(sandbox, List.of("npm", "--version"), env).map(ToolchainProvisioner::bare)
-                    .ifPresent(s -> versions.put(Toolchain.NPM, s));
-        }
         return new ToolchainPlanner.Installed(versions, jdks);
+    }
+
+    /** Each argv's result, run together ({@link PipelineSandbox#execAll}); a failed probe is a failed result. */
+    private static List<CommandResult> runAll(PipelineSandbox sandbox, List<List<String>> asks, Map<String, String> env) {
+        try {
+            return sandbox.execAll(asks, ExecSpec.of("/", env, PROBE_LIMIT));
+        } catch (RuntimeException e) {
+            List<CommandResult> results = new ArrayList<>();
+            for (List<String> argv : asks) {
+                try {
+                    results.add(sandbox.exec(argv, ExecSpec.of("/", env, PROBE_LIMIT)));
+                } catch (RuntimeException again) {
+                    results.add(new CommandResult(-1, "", String.valueOf(again.getMessage()), false));
+                }
+            }
+            return results;
+        }
+    }
+
+    private static Map<List<String>, CommandResult> probed(List<List<String>> asks, List<CommandResult> results) {
+        Map<List<String>, CommandResult> probed = new LinkedHashMap<>();
+        for (int i = 0; i < asks.size(); i++) {
+            probed.put(asks.get(i), results.get(i));
+        }
+        return probed;
     }
 
     /** The first line of a successful command's output (stdout, else stderr: {@code java -version}). */
     private static Optional<String> probe(PipelineSandbox sandbox, List<String> argv, Map<String, String> env) {
         try {
-            CommandResult r = sandbox.exec(argv, ExecSpec.of("/", env, PROBE_LIMIT));
-            if (!r.success()) {
-                return Optional.empty();
-            }
-            String text = r.stdout().isBlank() ? r.stderr() : r.stdout();
-            return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+            return firstLine(sandbox.exec(argv, ExecSpec.of("/", env, PROBE_LIMIT)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<String> firstLine(CommandResult r) {
+        if (!r.success()) {
+            return Optional.empty();
+        }
+        String text = r.stdout().isBlank() ? r.stderr() : r.stdout();
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
     }
 
     /** {@code "v24.22.3"}, {@code "openjdk version \"21.0.13\" 2025-10-21"} → the version alone. */
@@ -265,12 +323,15 @@ final class ToolchainProvisioner {
         return sorted;
     }
 
-    private ProjectFiles readFiles(PipelineSandbox sandbox, String projectDir) {
-        List<String> listing = sandbox.listFiles(projectDir, 1);
+    private ProjectFiles readFiles(PipelineSandbox sandbox, String projectDir, ProjectFiles known) {
+        java.util.Collection<String> listing = known != null ? known.paths() : sandbox.listFiles(projectDir, 1);
         Map<String, String> contents = new LinkedHashMap<>();
         for (String name : ToolchainDetector.FILES_TO_READ) {
             String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
-            if (listing.contains(top) || listing.contains(top + "/")) {
+            Optional<String> read = known == null ? Optional.empty() : known.content(name);
+            if (read.isPresent()) {
+                contents.put(name, read.get());
+            } else if (listing.contains(top) || listing.contains(top + "/")) {
                 sandbox.readFile(projectDir + "/" + name, ProjectFiles.MAX_CONTENT_CHARS)
                         .ifPresent(b -> contents.put(name, new String(b, StandardCharsets.UTF_8)));
             }

@@ -353,4 +353,23 @@ class TestingPipelineTest {
         assertThat(clone.spec().env()).containsEntry("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh");
         assertThat(clone.spec().secretEnv()).isEmpty();
     }
+
+    @Test
+    void theToolVersionsAreAskedOnceWhenNothingWasInstalledAndAgainAfterAnInstall() {
+        FakeSandbox nothing = new FakeSandbox()
+                .file(REPO + "/pyproject.toml", "[project]\nname = \"calc\"\n")
+                .file(REPO + "/test_calc.py", "")
+                .on(List.of("python3", "--version"), ok("Python 3.13.5\n"));
+        FakeSandbox installs = aNodeRepository()
+                .file(REPO + "/package.json", "{\"scripts\":{\"test\":\"node --test\"},\"dependencies\":{\"ms\":\"2\"}}")
+                .on(List.of("node", "--version"), ok("v24.22.3\n"));
+
+        PipelineResult python = run(PipelineRequest.builder("https://git.example.com/py.git").build(), nothing);
+        PipelineResult node = run(PipelineRequest.builder("https://git.example.com/calc.git").build(), installs);
+
+        assertThat(nothing.argvs()).filteredOn(argv -> argv.equals(List.of("python3", "--version"))).hasSize(1);
+        assertThat(python.toolVersions()).containsEntry("python", "Python 3.13.5");
+        assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("node", "--version"))).hasSize(2);
+        assertThat(node.toolVersions()).containsEntry("node", "v24.22.3");
+    }
 }

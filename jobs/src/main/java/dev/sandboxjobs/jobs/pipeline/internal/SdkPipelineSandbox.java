@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@link PipelineSandbox} over a real SDK {@link Sandbox}: argv execs without a shell, secrets
@@ -69,23 +73,83 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
         }
     }
 
+    /** Runs the commands at the same time, one Docker exec each (the SDK's argv execs may run in parallel). */
+    @Override
+    public List<CommandResult> execAll(List<List<String>> argvs, ExecSpec spec) {
+        if (argvs.size() < 2) {
+            return PipelineSandbox.super.execAll(argvs, spec);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(argvs.size(), r -> {
+            Thread t = new Thread(r, "sandbox-jobs-pipeline-exec");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<CommandResult>> running = new ArrayList<>();
+            for (List<String> argv : argvs) {
+                running.add(pool.submit(() -> exec(argv, spec)));
+            }
+            List<CommandResult> results = new ArrayList<>();
+            for (Future<CommandResult> f : running) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while running commands in the sandbox", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
-     * Runs {@code argv} with its output redirected to files by a fixed {@code sh} wrapper (the argv are
+     * Runs {@code argv} with its output redirected to files by a fixed {@code bash} wrapper (the argv are
      * its positional parameters, never shell text): daemons it leaves behind write to the files, not to
-     * the exec's pipes, so the exec ends with the command. The files are read back, head and tail.
+     * the exec's pipes, so the exec ends with the command. When the command has exited, the same wrapper
+     * prints the files back (all of each, or its head and tail with a marker when longer than
+     * {@link #MAX_PARTIAL_CHARS}) and removes them: one exec in all. After a timeout (the wrapper was
+     * killed with the command) the files are read back and removed by separate calls.
      */
     private CommandResult execDetached(List<String> argv, ExecSpec spec) {
         String dir = "/tmp/sandbox-jobs-exec-" + UUID.randomUUID();
-        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
-                "mkdir -p \"$1\" && o=\"$1/out\" && e=\"$1/err\" && shift && exec \"$@\" >\"$o\" 2>\"$e\" </dev/null",
-                "sh", dir));
+        List<String> wrapped = new ArrayList<>(List.of("bash", "-c", DETACHED, "sj-detached", dir,
+                String.valueOf(MAX_PARTIAL_CHARS / 2)));
         wrapped.addAll(argv);
         CommandResult r = exec(wrapped, new ExecSpec(spec.cwd(), spec.env(), spec.secretEnv(), spec.timeout(), false));
+        if (!r.timedOut()) {
+            return r;
+        }
         String stdout = readBack(dir + "/out");
         String stderr = readBack(dir + "/err");
         exec(List.of("rm", "-rf", dir), ExecSpec.of("/", Map.of(), Duration.ofMinutes(1)));
-        return new CommandResult(r.exitCode(), stdout + r.stdout(), stderr + r.stderr(), r.timedOut());
+        return new CommandResult(r.exitCode(), stdout, stderr, true);
     }
+
+    /**
+     * The detached wrapper: {@code $1} its directory, {@code $2} the bytes kept from each end of a long
+     * output, then the command. Its own exit code is the command's.
+     */
+    static final String DETACHED = """
+            d=$1; half=$2; shift 2
+            mkdir -p -- "$d" || exit 125
+            "$@" >"$d/out" 2>"$d/err" </dev/null
+            e=$?
+            show() {
+              s=$(stat -c %s -- "$1" 2>/dev/null) || return 0
+              if [ "$s" -le $((2 * half)) ]; then cat -- "$1"
+              else head -c "$half" -- "$1"; printf '\\n… [%s bytes cut] …\\n' "$((s - 2 * half))"; tail -c "$half" -- "$1"
+              fi
+            }
+            show "$d/out"
+            show "$d/err" >&2
+            rm -rf -- "$d"
+            exit "$e"
+            """;
 
     private String readBack(String path) {
         CommandResult size = exec(List.of("stat", "-c", "%s", path), ExecSpec.of("/", Map.of(),
@@ -151,6 +215,35 @@ public final class SdkPipelineSandbox implements PipelineSandbox {
             entries.add(record.substring(0, tab) + (record.substring(tab + 1).equals("d") ? "/" : ""));
         }
         return entries;
+    }
+
+    /** One {@code find} over every directory; those that do not exist get empty listings. */
+    @Override
+    public Map<String, List<String>> listFiles(List<String> dirs, int maxDepth) {
+        Map<String, List<String>> listings = new java.util.LinkedHashMap<>();
+        dirs.forEach(d -> listings.put(d, new ArrayList<>()));
+        if (dirs.size() < 2) {
+            dirs.forEach(d -> listings.put(d, listFiles(d, maxDepth)));
+            return listings;
+        }
+        List<String> argv = new ArrayList<>(List.of("find"));
+        argv.addAll(dirs);
+        argv.addAll(List.of("-mindepth", "1", "-maxdepth", String.valueOf(maxDepth), "-printf", "%H\\t%P\\t%y\\0"));
+        CommandResult r = exec(argv, ExecSpec.of("/", Map.of(), Duration.ofMinutes(2)));
+        int total = 0;
+        for (String record : r.stdout().split("\0")) {
+            int first = record.indexOf('\t');
+            int last = record.lastIndexOf('\t');
+            if (first <= 0 || last <= first + 1 || total >= MAX_LISTING) {
+                continue;
+            }
+            List<String> listing = listings.get(record.substring(0, first));
+            if (listing != null) {
+                listing.add(record.substring(first + 1, last) + (record.substring(last + 1).equals("d") ? "/" : ""));
+                total++;
+            }
+        }
+        return listings;
     }
 
     @Override
