@@ -121,20 +121,13 @@ public final class CloneStep {
             gitClone(sandbox, request.repository(), repo, start, shown, log);
         }
         String commit = "";
-        // asked of git straight away (no listing first): git looks no higher than the repository directory,
-        // so a copied folder without .git is no repository, not part of one around it
-        Map<String, String> ceiling = Map.of("GIT_CEILING_DIRECTORIES", repo.substring(0, Math.max(1, repo.lastIndexOf('/'))));
-        List<String> revParse = List.of("git", "-C", repo, "rev-parse", "HEAD");
-        if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
-            // a working copy: its status too, asked at the same time (both only read)
-            List<CommandResult> both = gitAll(sandbox, List.of(List.of("git", "-C", repo, "status", "--porcelain"), revParse),
-                    ceiling);
-            CommandResult status = both.get(0);
-            dirty = status.success() && !status.stdout().isBlank();
-            commit = status.success() && both.get(1).success() ? both.get(1).stdout().strip() : "";
-        } else {
-            CommandResult head = git(sandbox, revParse, ceiling);
+        if (sandbox.listFiles(repo, 1).contains(".git/")) {
+            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), Map.of());
             commit = head.success() ? head.stdout().strip() : "";
+            if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
+                CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), Map.of());
+                dirty = status.success() && !status.stdout().isBlank();
+            }
         }
         String projectDir = workspace.project(request.subdirectory());
         if (!request.subdirectory().isEmpty()) {
@@ -247,14 +240,10 @@ public final class CloneStep {
     }
 
     private CommandResult git(PipelineSandbox sandbox, List<String> argv, Map<String, String> extraEnv) {
-        return gitAll(sandbox, List.of(argv), extraEnv).get(0);
-    }
-
-    private List<CommandResult> gitAll(PipelineSandbox sandbox, List<List<String>> argvs, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>(gitEnv());
         env.putAll(extraEnv);
         Map<String, SecretValue> secrets = request.token() == null ? Map.of() : Map.of(TOKEN_ENV, request.token());
-        return sandbox.execAll(argvs, new ExecSpec(workspace.root(), env, secrets, request.cloneTimeout()));
+        return sandbox.exec(argv, new ExecSpec(workspace.root(), env, secrets, request.cloneTimeout()));
     }
 
     private StepException fail(Instant start, List<String> shown, StringBuilder log, int exitCode, String message) {
