@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +138,9 @@ public final class GracefulShutdownLoad {
         jobs.start();
         List<String> ids = submit(jobs);
         Files.writeString(work.resolve("engine-id"), engine.engineId());
-        Files.write(work.resolve("runs"), ids);
+        // written whole, then moved into place: the parent reads the file as soon as it exists
+        Files.write(work.resolve("runs.tmp"), ids);
+        Files.move(work.resolve("runs.tmp"), work.resolve("runs"), StandardCopyOption.ATOMIC_MOVE);
         Thread.sleep(Long.MAX_VALUE);
     }
 }
