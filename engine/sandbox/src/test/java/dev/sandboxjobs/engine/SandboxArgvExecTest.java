@@ -90,6 +90,55 @@ class SandboxArgvExecTest {
     }
 
     @Test
+    void consecutiveCallsReuseOneShellWithoutCarryingAnyStateOver() {
+        ExecResult first = sandbox.exec(List.of("sh", "-c", "echo \"$PPID|$PWD|${ONLY_FIRST:-unset}\""),
+                ExecOptions.builder().cwd("/tmp").env("ONLY_FIRST", "1").build());
+        ExecResult second = sandbox.exec(List.of("sh", "-c", "echo \"$PPID|$PWD|${ONLY_FIRST:-unset}\""));
+        String[] a = first.stdout().trim().split("\\|");
+        String[] b = second.stdout().trim().split("\\|");
+        assertThat(a[1]).isEqualTo("/tmp");
+        assertThat(a[2]).isEqualTo("1");
+        assertThat(b[1]).isEqualTo(sandbox.exec("pwd").stdout().trim()); // the session's directory
+        assertThat(b[2]).isEqualTo("unset");
+        assertThat(b[0]).as("the same long-lived shell started both programs").isEqualTo(a[0]);
+    }
+
+    @Test
+    void outputOfAProcessLeftBehindNeverMixesIntoTheNextCall() throws Exception {
+        ExecResult left = sandbox.exec(List.of("sh", "-c", "(sleep 0.5; echo LATE; echo LATE >&2) & echo \"$PPID\""));
+        ExecResult next = sandbox.exec(List.of("sh", "-c", "echo \"$PPID\""));
+        Thread.sleep(1_000);
+        ExecResult after = sandbox.exec(List.of("echo", "after"));
+        assertThat(next.stdout().trim()).as("a shell whose program left a process on its output is not reused")
+                .isNotEqualTo(left.stdout().trim());
+        assertThat(next.stderr()).isEmpty();
+        assertThat(after.stdout()).isEqualTo("after\n");
+        assertThat(after.stderr()).isEmpty();
+    }
+
+    @Test
+    void callsInParallelRunAtTheSameTime() throws Exception {
+        String dir = "/tmp/parallel-" + System.nanoTime();
+        sandbox.exec(List.of("mkdir", "-p", dir));
+        // each program waits until all four have started: they can only finish if they run at once
+        String script = "touch \"$1/$2\"; for i in $(seq 100); do [ $(ls \"$1\" | wc -l) -ge 4 ] && exit 0; sleep 0.1; done; exit 1";
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<ExecResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String n = String.valueOf(i);
+                calls.add(pool.submit(() -> sandbox.exec(List.of("sh", "-c", script, "sh", dir, n),
+                        ExecOptions.builder().timeout(Duration.ofSeconds(30)).build())));
+            }
+            for (var c : calls) {
+                assertThat(c.get().exitCode()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void outputIsStreamedToOnOutputAndCappedInTheResult() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ExecResult r = sandbox.exec(List.of("sh", "-c", "echo first; head -c 5000 /dev/zero | tr '\\0' x"),

@@ -17,9 +17,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes files: up to 16 MiB as raw bytes over the engine's persistent shell ({@code head -c SIZE}
- * of the shell's own stdin), larger ones through Docker's archive API as a tar stream, streams of
- * unknown length in chunks joined at the end.
+ * Writes files through Docker's archive API as a tar stream (never as bytes on a shell's stdin, where
+ * a writer that stopped early would leave the rest to be read as commands); streams of unknown
+ * length in chunks joined at the end.
  */
 final class FileWrites {
     /** Chunk size for streams of unknown length. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The live state of one sandbox in this engine: its container's lifecycle (create, adopt from the
  * pool, wake, recover, sleep, destroy) and its activity, with the parts it is made of — its
- * {@link SandboxEnvironment}, {@link Sessions}, {@link PrebootedShell}, {@link InternalShell} and
+ * {@link SandboxEnvironment}, {@link Sessions}, {@link PrebootedShell}, {@link InternalShell}, {@link ArgvShells} and
  * {@link InterpreterSlot}. Handles ({@code RealSandbox}, {@code RealSession}) are thin fronts over it.
  *
  * <p>A container that stopped (slept, or was killed from outside) is started again on the next
@@ -56,6 +56,7 @@ final class SandboxRuntime {
     private final Sessions sessions;
     private final PrebootedShell prebooted;
     private final InternalShell internalShell;
+    final ArgvShells argvShells;
     private final InterpreterSlot interpreter;
     private volatile String containerId;
     private volatile long generation;
@@ -90,6 +91,7 @@ final class SandboxRuntime {
         this.sessions = new Sessions(this);
         this.prebooted = new PrebootedShell(id);
         this.internalShell = new InternalShell(id, containers);
+        this.argvShells = new ArgvShells(this);
         this.interpreter = new InterpreterSlot(this);
     }
 
@@ -297,6 +299,7 @@ final class SandboxRuntime {
         prebooted.discard();
         sessions.closeShells(containerGoing);
         internalShell.close(containerGoing);
+        argvShells.close();
     }
 
     /**

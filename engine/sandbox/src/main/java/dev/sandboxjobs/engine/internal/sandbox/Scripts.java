@@ -55,6 +55,38 @@ final class Scripts {
               __sj_args=()
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
             }
+            __sj_xargv() {
+              local __sj_n=$1 __sj_m=$2 __sj_i __sj_kv
+              __sj_xenv=(); __sj_args=()
+              for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_xenv+=("$__sj_kv"); done
+              IFS= read -r -d '' __sj_xdir
+              for ((__sj_i = 0; __sj_i < __sj_m; __sj_i++)); do IFS= read -r -d '' __sj_kv; __sj_args+=("$__sj_kv"); done
+            }
+            __sj_xrun() {
+              local __sj_kv
+              for __sj_kv in "${__sj_xenv[@]}"; do export "$__sj_kv"; done
+              cd -- "$__sj_xdir" || exit 1
+              exec -- "${__sj_args[@]}"
+            }
+            __sj_left() {
+              local __sj_d __sj_s
+              for __sj_d in /proc/[0-9]*; do
+                [[ ${__sj_d#/proc/} == "$$" ]] && continue
+                { IFS= read -r __sj_s < "$__sj_d/stat"; } 2>/dev/null || continue
+                __sj_s=${__sj_s##*) }
+                __sj_s=($__sj_s)
+                [[ ${__sj_s[3]} == "$$" ]] && return 0
+                [[ $__sj_d/fd/1 -ef /proc/$$/fd/1 || $__sj_d/fd/2 -ef /proc/$$/fd/2 \\
+                   || $__sj_d/fd/1 -ef /proc/$$/fd/2 || $__sj_d/fd/2 -ef /proc/$$/fd/1 ]] 2>/dev/null && return 0
+              done
+              return 1
+            }
+            __sj_xpost() {
+              local __sj_h=free
+              __sj_left && __sj_h=held
+              printf '%s %d %s\\0' "$1" "$2" "$__sj_h"
+              printf '%s %d\\0' "$1" "$2" >&2
+            }
             __sj_read() {
               [ -d "$1" ] && return 11; [ -f "$1" ] || return 18
               cat -- "$1"
@@ -196,23 +228,5 @@ final class Scripts {
             fi
             cd -- "$target" || exit 21
             printf '%s\\n' "$(git rev-parse HEAD)" "$(git symbolic-ref --short -q HEAD)"
-            """;
-
-    /** Where argv execs record their pid, so that a timeout can kill their tree. */
-    static final String EXEC_DIR = "/var/lib/sandbox-jobs/exec";
-
-    /**
-     * Runs a program from an argv without a shell parsing it: records its own pid in $1, changes
-     * to the directory $2 and runs "${@:3}" as a child (so that the pid file can be removed),
-     * forwarding its exit code. Argv: SCRIPT name PIDFILE DIR PROGRAM [ARG]...
-     */
-    static final String ARGV_EXEC = """
-            mkdir -p -- "${1%/*}" 2>/dev/null; echo "$$" > "$1" 2>/dev/null
-            cd -- "$2" || { rm -f -- "$1"; exit 1; }
-            pidfile=$1; shift 2
-            "$@" </dev/null
-            e=$?
-            rm -f -- "$pidfile"
-            exit "$e"
             """;
 }

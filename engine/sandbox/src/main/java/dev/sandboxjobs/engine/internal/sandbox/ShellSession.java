@@ -135,6 +135,28 @@ final class ShellSession implements AutoCloseable {
         return new ExecOutput(o.exitCode(), out.bytes(), err.bytes());
     }
 
+    /**
+     * Runs a program with exactly {@code argv} in a subshell that exports {@code env}, changes to
+     * {@code dir} and replaces itself with the program (argv, variables and directory are read as
+     * NUL-terminated records, never parsed by the shell), so that the shell's own state never
+     * changes. The result's {@link CommandEnd#cwd()} is {@code "held"} when a process the program
+     * left behind still runs in the shell's session or holds its output (the shell must not be
+     * reused: that output would mix into the next program's), else {@code "free"}.
+     *
+     * @throws SandboxException COMMAND_TIMEOUT after killing the program's tree
+     */
+    CommandEnd runArgv(List<String> env, String dir, List<String> argv, OutputSink out, OutputSink err,
+                       Duration timeout) {
+        String token = newToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(("__sj_xargv " + env.size() + " " + argv.size() + " && ( __sj_xrun ) </dev/null; __sj_xpost "
+                + token + " $?\n").getBytes(StandardCharsets.UTF_8));
+        env.forEach(kv -> record(wire, kv));
+        record(wire, dir);
+        argv.forEach(a -> record(wire, a));
+        return send(token, wire.toByteArray(), out, err, timeout);
+    }
+
     /** Exports variables in the shell for the following commands. */
     void setEnv(Map<String, String> env) {
         env.forEach((k, v) -> {

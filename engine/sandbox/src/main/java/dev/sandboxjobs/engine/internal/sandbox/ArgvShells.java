@@ -1,0 +1,138 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.ExecOptions;
+import dev.sandboxjobs.engine.ExecResult;
+import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.StreamType;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * {@code exec(argv)} through long-lived shells kept for it: a program started by an idle shell of
+ * this pool takes about a millisecond where its own Docker exec takes tens. Each call runs in a
+ * subshell that exports the call's variables, changes to its directory and replaces itself with
+ * the program ({@link ShellSession#runArgv}), so these shells never take on state, and none is
+ * shared by two calls at once: calls in parallel take different shells. A shell whose program left
+ * a process behind in its session or on its output is let go rather than reused (the process keeps
+ * running, as after a Docker exec), and so is one whose call timed out.
+ */
+final class ArgvShells {
+    /** Idle shells kept per sandbox; more calls at once start more, closed when they return. */
+    static final int MAX_IDLE = 4;
+
+    private final SandboxRuntime sandbox;
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private long generation;
+
+    private record Idle(ShellSession shell, String containerId, long generation) {}
+
+    ArgvShells(SandboxRuntime sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** Runs {@code argv}; the caller has validated it, and wraps this in {@link SandboxRuntime#call}. */
+    ExecResult run(List<String> argv, List<String> env, String dir, ExecOptions options, long maxBytes) {
+        String containerId = sandbox.containerId();
+        Idle taken = take(containerId);
+        ShellSession shell = taken != null ? taken.shell()
+                : new ShellSession(sandbox.containers, containerId, List.of(), "/");
+        long gen = taken != null ? taken.generation() : currentGeneration();
+        OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), maxBytes);
+        OutputSink err = new OutputSink(StreamType.STDERR, options.onOutput(), maxBytes);
+        long start = System.nanoTime();
+        ShellSession.CommandEnd end;
+        boolean reusable = false;
+        try {
+            end = shell.runArgv(env, dir, argv, out, err, options.timeout());
+            reusable = !end.shellExited() && "free".equals(end.cwd());
+        } catch (SandboxException e) {
+            if (e.code() == ErrorCode.COMMAND_TIMEOUT) {
+                if (shell.killFailed()) {
+                    sandbox.restartContainer();
+                }
+                throw new SandboxException(ErrorCode.COMMAND_TIMEOUT, "The program " + argv.get(0)
+                        + " did not finish within " + options.timeout() + "; it and every process it started were"
+                        + " killed. Raise ExecOptions.timeout or run it with startProcess.", e);
+            }
+            throw e;
+        } finally {
+            if (reusable) {
+                giveBack(new Idle(shell, containerId, gen));
+            } else {
+                // a process left behind keeps running, as after a Docker exec; the shell only lets go
+                shell.abandon();
+            }
+        }
+        if (end.shellExited()) {
+            boolean signalled = end.exitCode() < 0 || end.exitCode() >= 128;
+            if (signalled && sandbox.stoppedAt(Duration.ofSeconds(2)) != null || sandbox.containerStopped()) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The container of sandbox " + sandbox.id
+                        + " stopped while " + argv.get(0) + " ran (killed from outside?). Run it again.");
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        int exit = end.exitCode();
+        String stderr = err.finish();
+        if (exit == 137 && sandbox.oomKilledSinceLastCheck()) {
+            stderr += ExecResult.OOM_KILLED_NOTE;
+        }
+        return new ExecResult(exit == 0, exit, out.finish(), stderr, display(argv), took,
+                out.truncated(), err.truncated());
+    }
+
+    /** The argv for display: arguments with spaces or quotes are single-quoted. */
+    static String display(List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        for (String a : argv) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(a.isEmpty() || !a.matches("[A-Za-z0-9_./=:,+@%-]+") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        }
+        return b.toString();
+    }
+
+    /** Lets every idle shell go (they run nothing); shells in use are let go when their call returns. */
+    void close() {
+        List<Idle> closing;
+        synchronized (this) {
+            generation++;
+            closing = List.copyOf(idle);
+            idle.clear();
+        }
+        closing.forEach(i -> i.shell().abandon());
+    }
+
+    private synchronized long currentGeneration() {
+        return generation;
+    }
+
+    private Idle take(String containerId) {
+        while (true) {
+            Idle i;
+            synchronized (this) {
+                i = idle.pollFirst();
+            }
+            if (i == null) {
+                return null;
+            }
+            if (i.shell().isAlive() && i.containerId().equals(containerId) && i.generation() == currentGeneration()) {
+                return i;
+            }
+            i.shell().abandon();
+        }
+    }
+
+    private void giveBack(Idle i) {
+        synchronized (this) {
+            if (i.generation() == generation && idle.size() < MAX_IDLE && i.shell().isAlive()) {
+                idle.addFirst(i);
+                return;
+            }
+        }
+        i.shell().abandon();
+    }
+}
