@@ -108,7 +108,7 @@ public final class EgressService implements AutoCloseable {
             port = proxy.port();
         }
         try {
-            return new Guarding(guard.create(containerId, gw, port));
+            return new Guarding(helper().create(containerId, gw, port));
         } catch (RuntimeException e) {
             throw guardFailed(e);
         }
@@ -116,12 +116,8 @@ public final class EgressService implements AutoCloseable {
 
     /** Second half of {@link #guard}: runs the helper in the started container's namespace; the rules are in force on return. */
     public void finishGuard(Guarding g) {
-        NetnsGuard helper;
-        synchronized (this) {
-            helper = guard;
-        }
         try {
-            helper.run(g.helperId());
+            helper().run(g.helperId());
         } catch (RuntimeException e) {
             throw guardFailed(e);
         }
@@ -129,11 +125,11 @@ public final class EgressService implements AutoCloseable {
 
     /** Removes the helper of a container that did not start. */
     public void abandonGuard(Guarding g) {
-        NetnsGuard helper;
-        synchronized (this) {
-            helper = guard;
-        }
-        helper.discard(g.helperId());
+        helper().discard(g.helperId());
+    }
+
+    private synchronized NetnsGuard helper() {
+        return guard;
     }
 
     /** Learns the addresses of the containers on the network, a new one's included (so that the proxy knows whose connection it serves). */
