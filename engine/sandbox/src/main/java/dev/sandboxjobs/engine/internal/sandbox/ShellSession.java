@@ -147,6 +147,13 @@ final class ShellSession implements AutoCloseable {
      */
     CommandEnd runArgv(List<String> env, String dir, List<String> argv, OutputSink out, OutputSink err,
                        Duration timeout) {
+        // the records are NUL-terminated and counted: a NUL inside one would leave bytes over for the
+        // shell to read as commands (callers check their input; this is the last line of defence)
+        if (dir.indexOf('\0') >= 0 || env.stream().anyMatch(kv -> kv.indexOf('\0') >= 0)
+                || argv.stream().anyMatch(a -> a.indexOf('\0') >= 0)) {
+            throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A variable, the directory or an argument holds a NUL"
+                    + " character, which none of them can hold; remove it.");
+        }
         String token = newToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_xargv " + env.size() + " " + argv.size() + " && ( __sj_xrun ) </dev/null; __sj_xpost "
