@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class EgressProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EgressProxy.class);
     static final String DENIED_HEADER = "X-Sandbox-Jobs-Egress";
+    /** Bytes a CONNECT tunnel reads at a time, each way. */
+    static final int TUNNEL_BUFFER_BYTES = 64 * 1024;
 
     /** A sandbox connecting to the proxy, with the policy in force now. */
     public record Client(String sandboxId, EgressPolicy policy) {}
@@ -147,6 +149,8 @@ public final class EgressProxy implements AutoCloseable {
         forward.setHttpClient(client);
         TunnelHandler tunnel = new TunnelHandler(this, forward);
         tunnel.setIdleTimeout(300_000);
+        // Jetty's default is 4 KiB per read: a 10 MiB download through a tunnel took 2,560 selector rounds
+        tunnel.setBufferSize(TUNNEL_BUFFER_BYTES);
         ForwardHandler mitm = new ForwardHandler(this, true);
         mitm.setHttpClient(client);
         server.setHandler(new Handler.Sequence(tunnel, mitm));
