@@ -139,6 +139,23 @@ class SandboxArgvExecTest {
     }
 
     @Test
+    void fileOperationsAndArgvExecsShareOneHelperShell() {
+        Sandbox fresh = engine.getSandbox("argv-shared-" + System.nanoTime());
+        try {
+            fresh.writeFile("/tmp/f.txt", "x");
+            assertThat(fresh.readFile("/tmp/f.txt").content()).isEqualTo("x");
+            fresh.exec(List.of("true"));
+            fresh.exec("true"); // the default session's shell
+            // the session's shell and one helper shell, which served the file operations and the argv exec
+            String shells = fresh.exec(List.of("sh", "-c", "ps -eo args | grep -c '^bash --noprofile --norc$'")).stdout().trim();
+            assertThat(shells).isEqualTo("2");
+        } finally {
+            fresh.destroy();
+            fresh.close();
+        }
+    }
+
+    @Test
     void outputIsStreamedToOnOutputAndCappedInTheResult() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ExecResult r = sandbox.exec(List.of("sh", "-c", "echo first; head -c 5000 /dev/zero | tr '\\0' x"),

@@ -10,62 +10,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's own long-lived shell in a sandbox, for engine-internal programs (argv, never a
- * shell string): about a millisecond a call where a Docker exec takes tens. Also watches the
- * container's out-of-memory kills through it.
+ * Runs the engine's own programs in a sandbox (argv, never a shell string) through its
+ * {@link HelperShells}: about a millisecond a call where a Docker exec takes tens. Also watches the
+ * container's out-of-memory kills through them.
  */
 final class InternalShell {
     private static final Logger LOG = LoggerFactory.getLogger(InternalShell.class);
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final String sandboxId;
     private final Containers containers;
-    private final Object lock = new Object();
-    private ShellSession shell;
+    private final HelperShells shells;
     private final Object oomLock = new Object();
     private String oomContainer;
     private long oomKillsSeen;
 
-    InternalShell(String sandboxId, Containers containers) {
+    InternalShell(String sandboxId, Containers containers, HelperShells shells) {
         this.sandboxId = sandboxId;
         this.containers = containers;
+        this.shells = shells;
     }
 
-    /** Runs {@code argv} in {@code containerId}; falls back to a Docker exec when the shell cannot be used. */
+    /** Runs {@code argv} in {@code containerId}; falls back to a Docker exec when no helper shell can be used. */
     ExecOutput run(String containerId, List<String> argv, long maxBytes) {
-        synchronized (lock) {
-            try {
-                if (shell == null || !shell.isAlive()) {
-                    if (shell != null) {
-                        shell.close();
-                    }
-                    shell = new ShellSession(containers, containerId, List.of(), "/");
-                }
-                return shell.call(argv, maxBytes, Duration.ofMinutes(5));
-            } catch (ConflictException | NotFoundException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (shell != null) {
-                    shell.close();
-                    shell = null;
-                }
-                LOG.debug("The engine's shell in sandbox {} failed; using a Docker exec", sandboxId, e);
-            }
+        try {
+            return shells.call(containerId, argv, maxBytes, TIMEOUT);
+        } catch (ConflictException | NotFoundException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("The helper shell in sandbox {} failed; using a Docker exec", sandboxId, e);
         }
         return containers.exec(containerId, argv, List.of(), null, maxBytes);
-    }
-
-    /** Closes the shell; with {@code containerGoing} without killing its processes (the removal does). */
-    void close(boolean containerGoing) {
-        synchronized (lock) {
-            if (shell != null) {
-                if (containerGoing) {
-                    shell.abandon();
-                } else {
-                    shell.close();
-                }
-                shell = null;
-            }
-        }
     }
 
     /**

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The live state of one sandbox in this engine: its container's lifecycle (create, adopt from the
  * pool, wake, recover, sleep, destroy) and its activity, with the parts it is made of — its
- * {@link SandboxEnvironment}, {@link Sessions}, {@link PrebootedShell}, {@link InternalShell}, {@link ArgvShells} and
+ * {@link SandboxEnvironment}, {@link Sessions}, {@link PrebootedShell}, {@link InternalShell}, {@link HelperShells} and
  * {@link InterpreterSlot}. Handles ({@code RealSandbox}, {@code RealSession}) are thin fronts over it.
  *
  * <p>A container that stopped (slept, or was killed from outside) is started again on the next
@@ -56,7 +56,7 @@ final class SandboxRuntime {
     private final Sessions sessions;
     private final PrebootedShell prebooted;
     private final InternalShell internalShell;
-    final ArgvShells argvShells;
+    final HelperShells helperShells;
     private final InterpreterSlot interpreter;
     private volatile String containerId;
     private volatile long generation;
@@ -90,8 +90,8 @@ final class SandboxRuntime {
         this.processes = new ProcessOps(this);
         this.sessions = new Sessions(this);
         this.prebooted = new PrebootedShell(id);
-        this.internalShell = new InternalShell(id, containers);
-        this.argvShells = new ArgvShells(this);
+        this.helperShells = new HelperShells(this);
+        this.internalShell = new InternalShell(id, containers, helperShells);
         this.interpreter = new InterpreterSlot(this);
     }
 
@@ -298,14 +298,13 @@ final class SandboxRuntime {
         closeInterpreter("the sandbox's container was stopped or restarted, which stops its interpreters");
         prebooted.discard();
         sessions.closeShells(containerGoing);
-        internalShell.close(containerGoing);
-        argvShells.close();
+        helperShells.close();
     }
 
     /**
-     * Runs an engine-internal program (argv, never a shell string) through the sandbox's own
-     * long-lived shell, which takes about a millisecond where a Docker exec takes tens. Falls back
-     * to a Docker exec when that shell cannot be used.
+     * Runs an engine-internal program (argv, never a shell string) through the sandbox's helper
+     * shells, which take about a millisecond where a Docker exec takes tens. Falls back to a Docker
+     * exec when no helper shell can be used.
      */
     ExecOutput runInternal(List<String> argv, long maxBytes) {
         return internalShell.run(containerId, argv, maxBytes);

@@ -66,7 +66,7 @@ final class SessionState {
         }));
     }
 
-    /** Runs a program from its argv next to the session's shell ({@link ArgvShells}), with this session's environment and directory. */
+    /** Runs a program from its argv next to the session's shell ({@link HelperShells}), with this session's environment and directory. */
     ExecResult execArgv(List<String> argv, ExecOptions options) {
         if (argv == null || argv.isEmpty() || argv.get(0) == null || argv.get(0).isEmpty()) {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "The argv is empty; give at least the program to run.");
@@ -74,7 +74,7 @@ final class SessionState {
         for (String a : argv) {
             if (a == null || a.indexOf('\0') >= 0) {
                 throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "An argument is null or contains a NUL byte, which"
-                        + " a program's arguments cannot hold: " + ArgvShells.display(argv.stream().map(String::valueOf).toList()));
+                        + " a program's arguments cannot hold: " + HelperShells.display(argv.stream().map(String::valueOf).toList()));
             }
         }
         SandboxRuntime.validateEnv(options.env());
@@ -85,7 +85,7 @@ final class SessionState {
         long max = options.maxOutputBytes() != null ? options.maxOutputBytes() : sandbox.settings.maxOutputBytes();
         List<String> execEnv = sandbox.execEnv(env(), options.env());
         return sandbox.services.events().exec(sandbox.id, id,
-                () -> sandbox.call(() -> sandbox.argvShells.run(List.copyOf(argv), execEnv, dir, options, max)));
+                () -> sandbox.call(() -> sandbox.helperShells.run(List.copyOf(argv), execEnv, dir, options, max)));
     }
 
     private ExecResult runLocked(String command, ExecOptions options, String dir, long max, boolean mayRetry) {

@@ -5,21 +5,23 @@ import dev.sandboxjobs.engine.ExecOptions;
 import dev.sandboxjobs.engine.ExecResult;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.StreamType;
+import dev.sandboxjobs.engine.internal.docker.ExecOutput;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
 /**
- * {@code exec(argv)} through long-lived shells kept for it: a program started by an idle shell of
- * this pool takes about a millisecond where its own Docker exec takes tens. Each call runs in a
- * subshell that exports the call's variables, changes to its directory and replaces itself with
- * the program ({@link ShellSession#runArgv}), so these shells never take on state, and none is
- * shared by two calls at once: calls in parallel take different shells. A shell whose program left
- * a process behind in its session or on its output is let go rather than reused (the process keeps
- * running, as after a Docker exec), and so is one whose call timed out.
+ * The sandbox's long-lived helper shells, next to its sessions' shells: they start the programs of
+ * {@code exec(argv)} and the engine's own programs ({@link InternalShell}), each in about a
+ * millisecond where its own Docker exec takes tens. An argv call runs in a subshell that exports the
+ * call's variables, changes to its directory and replaces itself with the program
+ * ({@link ShellSession#runArgv}), so these shells never take on state, and none is shared by two
+ * calls at once: calls in parallel take different shells. A shell whose program left a process
+ * behind in its session or on its output is let go rather than reused (the process keeps running,
+ * as after a Docker exec), and so is one whose call timed out or failed.
  */
-final class ArgvShells {
+final class HelperShells {
     /** Idle shells kept per sandbox; more calls at once start more, closed when they return. */
     static final int MAX_IDLE = 4;
 
@@ -29,7 +31,7 @@ final class ArgvShells {
 
     private record Idle(ShellSession shell, String containerId, long generation) {}
 
-    ArgvShells(SandboxRuntime sandbox) {
+    HelperShells(SandboxRuntime sandbox) {
         this.sandbox = sandbox;
     }
 
@@ -81,6 +83,29 @@ final class ArgvShells {
         }
         return new ExecResult(exit == 0, exit, out.finish(), stderr, display(argv), took,
                 out.truncated(), err.truncated());
+    }
+
+    /**
+     * Runs one of the engine's own programs (argv, never a shell string) in {@code containerId} and
+     * collects its output ({@link ShellSession#call}).
+     */
+    ExecOutput call(String containerId, List<String> argv, long maxBytes, Duration timeout) {
+        Idle taken = take(containerId);
+        ShellSession shell = taken != null ? taken.shell()
+                : new ShellSession(sandbox.containers, containerId, List.of(), "/");
+        long gen = taken != null ? taken.generation() : currentGeneration();
+        boolean reusable = false;
+        try {
+            ExecOutput out = shell.call(argv, maxBytes, timeout);
+            reusable = true;
+            return out;
+        } finally {
+            if (reusable) {
+                giveBack(new Idle(shell, containerId, gen));
+            } else {
+                shell.abandon();
+            }
+        }
     }
 
     /** The argv for display: arguments with spaces or quotes are single-quoted. */
