@@ -37,11 +37,8 @@ final class HelperShells {
 
     /** Runs {@code argv}; the caller has validated it, and wraps this in {@link SandboxRuntime#call}. */
     ExecResult run(List<String> argv, List<String> env, String dir, ExecOptions options, long maxBytes) {
-        String containerId = sandbox.containerId();
-        Idle taken = take(containerId);
-        ShellSession shell = taken != null ? taken.shell()
-                : new ShellSession(sandbox.containers, containerId, List.of(), "/");
-        long gen = taken != null ? taken.generation() : currentGeneration();
+        Idle held = acquire(sandbox.containerId());
+        ShellSession shell = held.shell();
         OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), maxBytes);
         OutputSink err = new OutputSink(StreamType.STDERR, options.onOutput(), maxBytes);
         long start = System.nanoTime();
@@ -61,12 +58,8 @@ final class HelperShells {
             }
             throw e;
         } finally {
-            if (reusable) {
-                giveBack(new Idle(shell, containerId, gen));
-            } else {
-                // a process left behind keeps running, as after a Docker exec; the shell only lets go
-                shell.abandon();
-            }
+            // a process left behind keeps running, as after a Docker exec; its shell only lets go
+            release(held, reusable);
         }
         if (end.shellExited()) {
             boolean signalled = end.exitCode() < 0 || end.exitCode() >= 128;
@@ -90,21 +83,14 @@ final class HelperShells {
      * collects its output ({@link ShellSession#call}).
      */
     ExecOutput call(String containerId, List<String> argv, long maxBytes, Duration timeout) {
-        Idle taken = take(containerId);
-        ShellSession shell = taken != null ? taken.shell()
-                : new ShellSession(sandbox.containers, containerId, List.of(), "/");
-        long gen = taken != null ? taken.generation() : currentGeneration();
+        Idle held = acquire(containerId);
         boolean reusable = false;
         try {
-            ExecOutput out = shell.call(argv, maxBytes, timeout);
+            ExecOutput out = held.shell().call(argv, maxBytes, timeout);
             reusable = true;
             return out;
         } finally {
-            if (reusable) {
-                giveBack(new Idle(shell, containerId, gen));
-            } else {
-                shell.abandon();
-            }
+            release(held, reusable);
         }
     }
 
@@ -133,6 +119,24 @@ final class HelperShells {
 
     private synchronized long currentGeneration() {
         return generation;
+    }
+
+    /** An idle shell of {@code containerId}, or a new one (its generation read first: a close meanwhile retires it). */
+    private Idle acquire(String containerId) {
+        Idle taken = take(containerId);
+        if (taken != null) {
+            return taken;
+        }
+        long gen = currentGeneration();
+        return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+    }
+
+    private void release(Idle held, boolean reusable) {
+        if (reusable) {
+            giveBack(held);
+        } else {
+            held.shell().abandon();
+        }
     }
 
     private Idle take(String containerId) {
