@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -79,7 +80,12 @@ public final class ExecSockets {
         boolean ok = false;
         // a daemon that accepts the request but never answers would block this thread for ever:
         // the connection is closed under the read, which then fails
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(connection::close, answerTimeoutMs, TimeUnit.MILLISECONDS);
+        // (fired is set before the close: the read can fail before the watchdog's task has returned)
+        AtomicBoolean fired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            fired.set(true);
+            connection.close();
+        }, answerTimeoutMs, TimeUnit.MILLISECONDS);
         try {
             String body = "{\"Detach\":false,\"Tty\":false}";
             String request = "POST " + prefix + "/exec/" + URLEncoder.encode(execId, StandardCharsets.UTF_8)
@@ -92,11 +98,11 @@ public final class ExecSockets {
             try {
                 answer = SocketArchives.Response.read(in);
             } catch (IOException e) {
-                throw watchdogFired(watchdog) ? unanswered(execId, e) : e;
+                throw fired.get() ? unanswered(execId, e) : e;
             } finally {
                 watchdog.cancel(false);
             }
-            if (watchdogFired(watchdog)) {
+            if (fired.get()) {
                 throw unanswered(execId, null);
             }
             if (answer.status() != 101 && answer.status() != 200) {
@@ -114,10 +120,6 @@ public final class ExecSockets {
                 connection.close();
             }
         }
-    }
-
-    private static boolean watchdogFired(ScheduledFuture<?> watchdog) {
-        return watchdog.isDone() && !watchdog.isCancelled();
     }
 
     private IOException unanswered(String execId, IOException cause) {
