@@ -22,8 +22,12 @@ import java.util.List;
  * as after a Docker exec), and so is one whose call timed out or failed.
  */
 final class HelperShells {
-    /** Idle shells kept per sandbox; more calls at once start more, closed when they return. */
-    static final int MAX_IDLE = 4;
+    /**
+     * Idle shells kept per sandbox: one, as many as the engine's own shell used to be (each holds an
+     * attached Docker stream and two docker-java threads: four idle ones added 12 threads to the soak
+     * test's two sandboxes). More calls at once start more, let go when they return.
+     */
+    static final int MAX_IDLE = 1;
 
     private final SandboxRuntime sandbox;
     private final Deque<Idle> idle = new ArrayDeque<>();
