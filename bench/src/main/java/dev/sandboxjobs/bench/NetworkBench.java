@@ -34,7 +34,7 @@ import javax.net.ssl.SSLContext;
  * timed by curl inside the container, through the proxy (allowlist, open internet, an HTTPS
  * tunnel, HTTPS read by the proxy to inject a header) against the same download by a container on
  * Docker's default bridge without a proxy (how sandboxes were networked before egress policies);
- * and a cold start with the firewall helper against one with no network. Same run, interleaved.
+ * and a cold start with the firewall rules (installed from the guard container) against one with no network. Same run, interleaved.
  */
 final class NetworkBench {
     private static final int SIZE = 10 << 20;
@@ -116,9 +116,9 @@ final class NetworkBench {
             }
             proxied.removeIf(x -> x == null);
             none.removeIf(x -> x == null);
-            out.add(Metric.of(area, "cold start, open internet (network + firewall helper), p50 (n=" + n + ")",
+            out.add(Metric.of(area, "cold start, open internet (network + firewall rules), p50 (n=" + n + ")",
                     new Stats(proxied).p(0.5), "ms").vs("no network (EgressPolicy.none())", new Stats(none).p(0.5), false)
-                    .note("getSandbox + exec(\"true\"); the difference is the helper container that installs the rules"));
+                    .note("getSandbox + exec(\"true\"); the difference is the network attachment and the rules, installed by one exec in the guard container"));
             } finally {
                 allow.destroy();
                 open.destroy();

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <p>What differs by design, and is not the pipeline's overhead: our sandbox is the SDK's default, so
  * its traffic goes through the engine's egress proxy (HTTPS as {@code CONNECT} tunnels, not decrypted;
  * per-step allowlists: the registries for install, nothing for a Node or Python test step) behind a
- * firewall installed by a helper container when the sandbox is created, and it runs as uid 1000 with
+ * firewall installed from the guard container when the sandbox is created, and it runs as uid 1000 with
  * a 2 GiB memory limit, 1024 processes and dropped capabilities; the script's container is on Docker's
  * bridge with direct access to the internet, as root, with no limit. A plain sandbox has no unproxied
  * network to offer (EgressPolicy.none() has no network at all), so there is no like-for-like variant of
@@ -94,7 +94,7 @@ final class PipelinePeerBench {
                             .target("within 1.1x of the script", ours[0] <= 1.1 * peer[0])
                             .note("ours: " + ourSteps[0] + " | script: " + peerSteps[0]
                                     + " | ours includes creating and destroying the sandbox (egress proxy and its firewall"
-                                    + " helper, uid 1000, 2 GiB); the script's container is on Docker's bridge without"
+                                    + " rules, uid 1000, 2 GiB); the script's container is on Docker's bridge without"
                                     + " the proxy, as root, unlimited"));
                     out.add(Metric.of(AREA, name + ": cached run", ours[1], "ms")
                             .vs("docker run --rm script, its caches warm", peer[1], false)

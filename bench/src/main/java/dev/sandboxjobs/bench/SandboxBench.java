@@ -161,8 +161,8 @@ final class SandboxBench {
         out.add(Metric.of(area, "cold start p95 (n=" + n + ")", o.p(0.95), "ms").vs("docker CLI run -d + exec", c.p(0.95), false));
         out.add(Metric.of(area, "cold start p50 (n=" + n + "), no network", new Stats(oursOffline).p(0.5), "ms")
                 .vs("docker CLI run -d + exec", c.p(0.5), false)
-                .note("EgressPolicy.none(): no egress proxy, so no firewall helper container; the default (the row above)"
-                        + " starts a short-lived helper in the sandbox's network namespace to install its firewall rules,"
+                .note("EgressPolicy.none(): no egress network, proxy or firewall rules; the default (the row above)"
+                        + " joins the egress network and has its rules installed by one exec in the guard container,"
                         + " overlapped with the container's preparation"));
         if (tcError == null) {
             Stats t = new Stats(tc);

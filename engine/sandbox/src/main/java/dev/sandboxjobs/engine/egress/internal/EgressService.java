@@ -88,13 +88,13 @@ public final class EgressService implements AutoCloseable {
         learnAddresses();
     }
 
-    /** A proxied container's firewall rules on their way: the helper exists, it has not run yet. */
-    public record Guarding(String helperId) {}
+    /** A proxied container's firewall rules on their way: what {@link #finishGuard} installs. */
+    public record Guarding(String containerId, String gateway, int proxyPort) {}
 
     /**
-     * First half of {@link #guard}: creates the helper that will install the rules of
-     * {@code containerId}, which need not be started yet (so that this overlaps its start).
-     * Follow with {@link #finishGuard} once the container runs, or {@link #abandonGuard}.
+     * First half of {@link #guard}: makes sure the guard that installs the rules of
+     * {@code containerId} runs; the container need not be started yet (so that this overlaps its
+     * start). Follow with {@link #finishGuard} once the container runs, or {@link #abandonGuard}.
      *
      * @param created the attachment the container was just created with (its network was checked
      *                then), or null to check the network and the proxy again
@@ -108,24 +108,25 @@ public final class EgressService implements AutoCloseable {
             port = proxy.port();
         }
         try {
-            return new Guarding(helper().create(containerId, gw, port));
+            helper().prepare();
         } catch (RuntimeException e) {
             throw guardFailed(e);
         }
+        return new Guarding(containerId, gw, port);
     }
 
-    /** Second half of {@link #guard}: runs the helper in the started container's namespace; the rules are in force on return. */
+    /** Second half of {@link #guard}: installs the rules in the started container's namespace; they are in force on return. */
     public void finishGuard(Guarding g) {
         try {
-            helper().run(g.helperId());
+            helper().apply(g.containerId(), g.gateway(), g.proxyPort());
         } catch (RuntimeException e) {
             throw guardFailed(e);
         }
     }
 
-    /** Removes the helper of a container that did not start. */
+    /** Forgets the rules of a container that did not start (nothing was installed). */
     public void abandonGuard(Guarding g) {
-        helper().discard(g.helperId());
+        // nothing to undo: the rules are installed only by finishGuard
     }
 
     private synchronized NetnsGuard helper() {
@@ -140,8 +141,8 @@ public final class EgressService implements AutoCloseable {
     private SandboxException guardFailed(RuntimeException e) {
         return new SandboxException(ErrorCode.EGRESS_UNAVAILABLE, "The firewall rules of the sandbox's network could"
                 + " not be installed, so the container is not used: " + e.getMessage()
-                + ". The helper runs the image " + settings.guardImage() + " (it needs iptables: run ./sandbox-jobs"
-                + " setup).", e);
+                + ". The guard container " + NetnsGuard.NAME + " runs the image " + settings.guardImage()
+                + " (it needs iptables and nsenter: run ./sandbox-jobs setup).", e);
     }
 
     /** Forgets a removed container's address. */
