@@ -46,11 +46,11 @@ final class HelperShells {
         OutputSink out = new OutputSink(StreamType.STDOUT, options.onOutput(), maxBytes);
         OutputSink err = new OutputSink(StreamType.STDERR, options.onOutput(), maxBytes);
         long start = System.nanoTime();
-        ShellSession.CommandEnd end;
+        ShellSession.ArgvEnd end;
         boolean reusable = false;
         try {
             end = shell.runArgv(env, dir, argv, out, err, options.timeout());
-            reusable = !end.shellExited() && "free".equals(end.cwd());
+            reusable = !end.shellExited() && !end.leftBehind();
         } catch (SandboxException e) {
             if (e.code() == ErrorCode.COMMAND_TIMEOUT) {
                 if (shell.killFailed()) {

@@ -46,6 +46,13 @@ final class ShellSession implements AutoCloseable {
     /** What a finished command left: exit code and the shell's directory after it. */
     record CommandEnd(int exitCode, String cwd, boolean shellExited) {}
 
+    /**
+     * What a finished argv program left: its exit code, whether a process it started still runs in
+     * the shell's session or holds its output (then the shell must not be reused: that output would
+     * mix into the next program's), and whether the shell itself exited.
+     */
+    record ArgvEnd(int exitCode, boolean leftBehind, boolean shellExited) {}
+
     ShellSession(Containers containers, String containerId, List<String> env, String cwd) {
         this.containers = containers;
         this.containerId = containerId;
@@ -139,14 +146,12 @@ final class ShellSession implements AutoCloseable {
      * Runs a program with exactly {@code argv} in a subshell that exports {@code env}, changes to
      * {@code dir} and replaces itself with the program (argv, variables and directory are read as
      * NUL-terminated records, never parsed by the shell), so that the shell's own state never
-     * changes. The result's {@link CommandEnd#cwd()} is {@code "held"} when a process the program
-     * left behind still runs in the shell's session or holds its output (the shell must not be
-     * reused: that output would mix into the next program's), else {@code "free"}.
+     * changes.
      *
      * @throws SandboxException COMMAND_TIMEOUT after killing the program's tree
      */
-    CommandEnd runArgv(List<String> env, String dir, List<String> argv, OutputSink out, OutputSink err,
-                       Duration timeout) {
+    ArgvEnd runArgv(List<String> env, String dir, List<String> argv, OutputSink out, OutputSink err,
+                    Duration timeout) {
         // the records are NUL-terminated and counted: a NUL inside one would leave bytes over for the
         // shell to read as commands (callers check their input; this is the last line of defence)
         if (dir.indexOf('\0') >= 0 || env.stream().anyMatch(kv -> kv.indexOf('\0') >= 0)
@@ -161,7 +166,9 @@ final class ShellSession implements AutoCloseable {
         env.forEach(kv -> record(wire, kv));
         record(wire, dir);
         argv.forEach(a -> record(wire, a));
-        return send(token, wire.toByteArray(), out, err, timeout);
+        CommandEnd end = send(token, wire.toByteArray(), out, err, timeout);
+        // __sj_xpost's trailer after the exit code: "held" or "free" (Scripts.SESSION_BOOT)
+        return new ArgvEnd(end.exitCode(), !end.shellExited() && !"free".equals(end.cwd()), end.shellExited());
     }
 
     /** Exports variables in the shell for the following commands. */
