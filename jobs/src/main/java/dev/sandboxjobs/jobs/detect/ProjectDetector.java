@@ -279,7 +279,7 @@ public final class ProjectDetector {
         boolean nose2 = files.has("nose2.cfg") || files.has("unittest.cfg") || pyproject.contains("[tool.nose2");
         if (nose2) {
             notes.add("nose2 configuration found: nose2 when it is installed");
-            tests.add(new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import nose2")),
+            tests.add(new TestCandidate(installed(pythonCmd, "nose2"),
                     Command.argv(concat(pythonCmd, "-m", "nose2", "-v")), ResultFormat.PYTHON_TEXT, List.of(), "nose2",
                     null));
         }
@@ -290,7 +290,7 @@ public final class ProjectDetector {
             notes.add("no sign of pytest (no pytest.ini, conftest.py, [tool.pytest] or pytest requirement): unittest");
         } else {
             notes.add("pytest: " + pytestSign + " (unittest when pytest is not installed)");
-            tests.add(new TestCandidate(Command.argv(concat(pythonCmd, "-c", "import pytest")),
+            tests.add(new TestCandidate(installed(pythonCmd, "pytest"),
                     Command.argv(concat(pythonCmd, "-m", "pytest", "-rfE", junit)),
                     ResultFormat.JUNIT_XML, List.of(reportsDir + "/pytest.xml"), "pytest", null));
         }
@@ -359,6 +359,13 @@ public final class ProjectDetector {
         }
         return new Detection(d.kind(), d.tool(), install, tests, d.env(), reason, notes);
     }
+
+    /** The probe that {@code module} is installed: found, not imported (importing pytest takes ~0.2 s, finding it ~0.02 s). */
+    static Command installed(List<String> python, String module) {
+        return Command.argv(concat(python, "-c", INSTALLED.formatted(module)));
+    }
+
+    private static final String INSTALLED = "import importlib.util, sys; sys.exit(importlib.util.find_spec('%s') is None)";
 
     private static List<String> concat(List<String> head, String... tail) {
         List<String> all = new ArrayList<>(head);

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One way to run a project's tests. The test step runs the first candidate whose
  * {@code probe} succeeds (a candidate without a probe always qualifies), e.g. pytest when
- * {@code python3 -c "import pytest"} works, else {@code python3 -m unittest}.
+ * pytest is installed, else {@code python3 -m unittest}.
  *
  * @param probe       a cheap command whose success means this candidate can run, or {@code null}
  * @param command     the test command

@@ -99,7 +99,7 @@ class ProjectDetectorTest {
         assertThat(d.install()).isEmpty();
         assertThat(d.tests()).hasSize(2);
         TestCandidate pytest = d.tests().get(0);
-        assertThat(pytest.probe().argv()).containsExactly("python3", "-c", "import pytest");
+        assertThat(pytest.probe()).isEqualTo(ProjectDetector.installed(List.of("python3"), "pytest"));
         assertThat(pytest.command().argv()).containsExactly("python3", "-m", "pytest", "-rfE",
                 "--junitxml=" + REPORTS + "/pytest.xml");
         assertThat(pytest.reportPaths()).containsExactly(REPORTS + "/pytest.xml");

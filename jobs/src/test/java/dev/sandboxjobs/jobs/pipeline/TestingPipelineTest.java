@@ -233,7 +233,7 @@ class TestingPipelineTest {
         FakeSandbox sandbox = new FakeSandbox()
                 .file(REPO + "/requirements.txt", "requests\npytest\n")
                 .file(REPO + "/test_calc.py", "")
-                .on(List.of(".venv/bin/python", "-c", "import pytest"), exit(1, "No module named pytest"))
+                .on(List.of(".venv/bin/python", "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('pytest') is None)"), exit(1, "No module named pytest"))
                 .on(List.of(".venv/bin/python", "-m", "unittest"), new CommandResult(0, "",
                         "test_add (test_calc.T.test_add) ... ok\n\nRan 1 test in 0.001s\n\nOK\n", false));
 
@@ -245,7 +245,7 @@ class TestingPipelineTest {
         assertThat(sandbox.argvs()).containsSubsequence(
                 List.of("python3", "-m", "venv", "--system-site-packages", ".venv"),
                 List.of(".venv/bin/python", "-m", "pip", "install", "-r", "requirements.txt"),
-                List.of(".venv/bin/python", "-c", "import pytest"),
+                List.of(".venv/bin/python", "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('pytest') is None)"),
                 List.of(".venv/bin/python", "-m", "unittest", "discover", "-v"));
     }
 
