@@ -131,6 +131,12 @@ public final class EngineCore implements AutoCloseable {
             LOG.warn("Reaping orphan containers at start failed; the periodic reaper tries again: {}", e.getMessage());
         }
         try {
+            core.egress.resumeForRunning();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot serve the egress proxy of running sandboxes yet (it starts with the next proxied sandbox): {}",
+                    e.getMessage());
+        }
+        try {
             core.previews.restore();
             if (config.startPreviewProxy()) {
                 core.previews.startProxy();

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
 import dev.sandboxjobs.engine.ErrorCode;
+import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.egress.EgressEvent;
 import dev.sandboxjobs.engine.egress.EgressPolicy;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,39 @@ public final class EgressService implements AutoCloseable {
         String gw = ensureStarted();
         return new Attachment(EgressNetwork.NAME, ProxyClients.environment(gw, SANDBOX_PROXY_PORT), gw,
                 SANDBOX_PROXY_PORT);
+    }
+
+    /**
+     * Serves the proxy of proxied containers of this engine that outlived the process that made
+     * them (a restarted worker, one command-line process after another): when one runs and no
+     * process listens on the proxy's port of the last run, the proxy starts there at once, so that
+     * the rules in force lead to it again before anyone asks this engine for those sandboxes. When
+     * something listens there already (another process of the same engine, which serves them), this
+     * leaves it be.
+     */
+    public void resumeForRunning() {
+        if (docker.listContainersCmd().withLabelFilter(Map.of(Labels.ENGINE, engineId, PROXIED_LABEL, "proxy"))
+                .exec().isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (proxy != null) {
+                return;
+            }
+            int previous = readPort(settings.stateDirectory().resolve("proxy-port-" + engineId));
+            if (previous > 0) {
+                String gw = new EgressNetwork(docker).ensure();
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(gw, previous), 500);
+                    LOG.info("The egress proxy of this engine's running sandboxes is served by another process on {}:{}",
+                            gw, previous);
+                    return;
+                } catch (IOException e) {
+                    // nobody listens: serve it here
+                }
+            }
+            ensureStarted();
+        }
     }
 
     /** Installs the firewall rules of a started proxied container and learns its address. */
@@ -275,7 +310,7 @@ public final class EgressService implements AutoCloseable {
     }
 
     private void regardRunning(String gw, int port) {
-        for (var c : docker.listContainersCmd().withLabelFilter(Map.of("dev.sandboxjobs.engine", engineId,
+        for (var c : docker.listContainersCmd().withLabelFilter(Map.of(Labels.ENGINE, engineId,
                 PROXIED_LABEL, "proxy")).exec()) {
             try {
                 guard.apply(c.getId(), gw, port);
