@@ -37,18 +37,21 @@ class EgressAfterRestartTest {
             assertThat(before.stdout()).as(before.stderr()).isEqualTo("200");
         }
         try (SandboxEngine second = TestEngines.create(dir)) {
-            // a process of the sandbox that this engine did not start (docker exec straight into the container)
-            String container = docker("ps", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + id).strip();
-            assertThat(container).isNotEmpty();
-            String raw = docker("exec", container, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-m", "30", URL);
-            assertThat(raw).isEqualTo("200");
+            try {
+                // a process of the sandbox that this engine did not start (docker exec straight into the container)
+                String container = docker("ps", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + id).strip();
+                assertThat(container).isNotEmpty();
+                String raw = docker("exec", container, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-m", "30", URL);
+                assertThat(raw).isEqualTo("200");
 
-            Sandbox sb = second.getSandbox(id);
-            ExecResult after = sb.exec("curl -sS -o /dev/null -w '%{http_code}' -m 30 " + URL);
-            assertThat(after.stdout()).as(after.stderr()).isEqualTo("200");
-            ExecResult denied = sb.exec("curl -sS -m 30 -i http://example.com/");
-            assertThat(denied.stdout()).contains("403").contains("allowlist [registry.npmjs.org]");
-            sb.destroy();
+                Sandbox sb = second.getSandbox(id);
+                ExecResult after = sb.exec("curl -sS -o /dev/null -w '%{http_code}' -m 30 " + URL);
+                assertThat(after.stdout()).as(after.stderr()).isEqualTo("200");
+                ExecResult denied = sb.exec("curl -sS -m 30 -i http://example.com/");
+                assertThat(denied.stdout()).contains("403").contains("allowlist [registry.npmjs.org]");
+            } finally {
+                second.getSandbox(id).destroy();
+            }
         }
     }
 

@@ -172,7 +172,8 @@ final class NetnsGuard {
                 .withPidMode("host")
                 .withCapDrop(Capability.ALL)
                 .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW, Capability.SYS_ADMIN, Capability.SYS_PTRACE)
-                .withSecurityOpts(List.of("no-new-privileges"))
+                // label=disable: under SELinux, container_t could not open another container's namespace
+                .withSecurityOpts(List.of("no-new-privileges", "label=disable"))
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
                 .withMemory(64L << 20)
                 .withPidsLimit(64L);
