@@ -21,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The {@code install} step: reads the project's root listing and build files out of the
@@ -31,6 +35,13 @@ import java.util.Optional;
 public final class InstallStep {
 
     public static final String NAME = "install";
+
+    /** Asks the tools' versions next to an install that cannot change them (daemon threads; idle ones end). */
+    private static final ExecutorService PROBES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sandbox-jobs-tool-versions");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** How npm ci, pnpm and yarn refuse a lockfile that does not match package.json. */
     private static final java.util.regex.Pattern OUT_OF_SYNC = java.util.regex.Pattern.compile(
@@ -163,6 +174,16 @@ public final class InstallStep {
         if (!toolchain.commands().isEmpty()) {
             exit = 0;
         }
+        // nothing ran since the toolchain's probes and nothing changed their environment: their answers stand
+        Map<List<String>, CommandResult> known = toolchain.commands().isEmpty() && toolchain.env().isEmpty()
+                ? toolchain.probed() : Map.of();
+        // an install by the image's npm or mvn cannot change node, npm, mvn or java: their versions are asked
+        // while it runs (npm --version takes ~0.25 s, mvn -v a JVM's start), not after it
+        Map<String, String> probeEnv = new LinkedHashMap<>(env);
+        CompletableFuture<Map<String, String>> versionsMeanwhile = toolsStayDuringInstall(detection)
+                ? CompletableFuture.supplyAsync(() -> ToolVersions.probe(sandbox, projectDir, probeEnv, detection, known),
+                        PROBES)
+                : null;
         for (Command command : detection.install()) {
             shown.add(command.display());
             Duration left = Duration.between(clock.instant(), deadline);
@@ -196,12 +217,28 @@ public final class InstallStep {
         String message = detection.install().isEmpty()
                 ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
                 : "installed with " + detection.tool();
-        // nothing ran since the toolchain's probes and nothing changed their environment: their answers stand
-        boolean unchanged = detection.install().isEmpty() && toolchain.commands().isEmpty() && toolchain.env().isEmpty();
-        Map<String, String> versions = ToolVersions.probe(sandbox, projectDir, env, detection,
-                unchanged ? toolchain.probed() : Map.of());
+        Map<String, String> versions = versionsMeanwhile != null ? joined(versionsMeanwhile)
+                : ToolVersions.probe(sandbox, projectDir, env, detection, detection.install().isEmpty() ? known : Map.of());
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),
                 String.join(" && ", shown), exit, message, output.toString()), toolchain.toolchains(), versions);
+    }
+
+    /**
+     * Whether the install cannot change what {@link ToolVersions} asks: npm installing into the project
+     * (not corepack's pnpm or yarn, which a first use downloads), the image's own mvn (not a wrapper,
+     * which a first use downloads). Python is not among them: its install makes the .venv the probe runs.
+     */
+    private static boolean toolsStayDuringInstall(Detection d) {
+        return !d.install().isEmpty() && (d.kind() == ProjectKind.NODE && d.tool().equals("npm")
+                || d.kind() == ProjectKind.MAVEN && d.tool().equals("mvn"));
+    }
+
+    private static Map<String, String> joined(CompletableFuture<Map<String, String>> versions) {
+        try {
+            return versions.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** The toolchain of the last {@link #run}, also when it failed after preparing it; empty before. */

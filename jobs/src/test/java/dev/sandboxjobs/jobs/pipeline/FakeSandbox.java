@@ -19,7 +19,7 @@ final class FakeSandbox implements PipelineSandbox {
     record Call(List<String> argv, ExecSpec spec) {
     }
 
-    final List<Call> calls = new ArrayList<>();
+    final List<Call> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     final TreeMap<String, byte[]> files = new TreeMap<>();
     final List<Path> copied = new ArrayList<>();
     private final List<Map.Entry<Function<List<String>, Boolean>, Function<Call, CommandResult>>> rules = new ArrayList<>();

@@ -355,21 +355,40 @@ class TestingPipelineTest {
     }
 
     @Test
-    void theToolVersionsAreAskedOnceWhenNothingWasInstalledAndAgainAfterAnInstall() {
+    void theToolVersionsAreAskedOnceWhenNothingWasInstalledAndAgainAfterAnInstallThatCanChangeThem() {
         FakeSandbox nothing = new FakeSandbox()
                 .file(REPO + "/pyproject.toml", "[project]\nname = \"calc\"\n")
                 .file(REPO + "/test_calc.py", "")
                 .on(List.of("python3", "--version"), ok("Python 3.13.5\n"));
-        FakeSandbox installs = aNodeRepository()
-                .file(REPO + "/package.json", "{\"scripts\":{\"test\":\"node --test\"},\"dependencies\":{\"ms\":\"2\"}}")
-                .on(List.of("node", "--version"), ok("v24.22.3\n"));
+        FakeSandbox pip = new FakeSandbox()
+                .file(REPO + "/requirements.txt", "requests\n")
+                .file(REPO + "/test_calc.py", "")
+                .on(List.of("python3", "--version"), ok("Python 3.13.5\n"));
 
         PipelineResult python = run(PipelineRequest.builder("https://git.example.com/py.git").build(), nothing);
-        PipelineResult node = run(PipelineRequest.builder("https://git.example.com/calc.git").build(), installs);
+        run(PipelineRequest.builder("https://git.example.com/py.git").build(), pip);
 
         assertThat(nothing.argvs()).filteredOn(argv -> argv.equals(List.of("python3", "--version"))).hasSize(1);
         assertThat(python.toolVersions()).containsEntry("python", "Python 3.13.5");
-        assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("node", "--version"))).hasSize(2);
-        assertThat(node.toolVersions()).containsEntry("node", "v24.22.3");
+        // the install makes the .venv whose python the probe may find: asked after it
+        assertThat(pip.argvs()).filteredOn(argv -> argv.equals(List.of("python3", "--version"))).hasSize(2);
+        int install = pip.argvs().indexOf(List.of(".venv/bin/python", "-m", "pip", "install", "-r", "requirements.txt"));
+        assertThat(pip.argvs().lastIndexOf(List.of("python3", "--version"))).isGreaterThan(install);
+    }
+
+    @Test
+    void anNpmInstallCannotChangeTheToolsSoTheirVersionsAreNotAskedAgainAfterIt() {
+        FakeSandbox installs = aNodeRepository()
+                .file(REPO + "/package.json", "{\"scripts\":{\"test\":\"node --test\"},\"dependencies\":{\"ms\":\"2\"}}")
+                .on(List.of("node", "--version"), ok("v24.22.3\n"))
+                .on(List.of("npm", "--version"), ok("11.21.3\n"));
+
+        PipelineResult node = run(PipelineRequest.builder("https://git.example.com/calc.git").build(), installs);
+
+        assertThat(installs.argvs()).contains(List.of("npm", "install", "--no-audit", "--no-fund"));
+        assertThat(node.toolVersions()).containsEntry("node", "v24.22.3").containsEntry("npm", "11.21.3");
+        // the toolchain's answers from before the install stand (each probe is a tool's start: npm's takes ~0.25 s)
+        assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("node", "--version"))).hasSize(1);
+        assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("npm", "--version"))).hasSize(1);
     }
 }
