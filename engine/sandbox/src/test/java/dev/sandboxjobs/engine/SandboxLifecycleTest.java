@@ -277,7 +277,7 @@ class SandboxLifecycleTest {
     void aSandboxOlderThanItsMaximumLifetimeIsDestroyed() throws Exception {
         try (SandboxEngine engine = TestEngines.builder(dir).maintenanceInterval(Duration.ofMillis(200)).build()) {
             // long enough for sb.info() below to run first on a loaded machine, well within await's 20 s;
-            // no network: a proxied sandbox's start (its firewall helper) adds to that under load
+            // no network: a proxied sandbox's start (its network and firewall rules) adds to that under load
             Sandbox sb = engine.getSandbox("ephemeral", SandboxOptions.builder().maxLifetime(Duration.ofSeconds(5))
                     .network(NetworkMode.NONE).build());
             String container = sb.info().containerId();

@@ -167,7 +167,7 @@ class EgressBypassTest {
     @Test
     void aConnectionOpenedBeforeTheRulesDiesWithThem() throws Exception {
         // A snapshot made by untrusted root code can replace what the container runs at start (its
-        // "sleep"), which runs before the firewall helper; a connection it opens to the host then must
+        // "sleep"), which runs before the firewall rules are installed; a connection it opens to the host then must
         // not outlive the rules' arrival.
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
             List<String> received = new CopyOnWriteArrayList<>();

@@ -8,15 +8,15 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Starts a created proxied container with the least wait: its firewall helper is created while
- * the container starts, and the helper's run overlaps the container's preparation
+ * Starts a created proxied container with the least wait: the guard container is made sure of
+ * while the container starts, and the installation of its firewall rules overlaps the container's preparation
  * ({@link ContainerPreparation}), the caller's {@code whenPrepared} (which may boot the session
  * shell: a process that waits for commands) and the proxy learning the container's address. No
  * command runs before all of them are done: the caller gets the container only on return. (What
  * the image runs at start already runs before the rules; the rules reset any connection it opened.)
  */
 final class GuardedStart {
-    /** Runs a container's preparation next to its firewall helper (daemon threads; idle ones end). */
+    /** Runs a container's preparation next to the installation of its firewall rules (daemon threads; idle ones end). */
     private static final ExecutorService PREPARATIONS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sandbox-jobs-container-start");
         t.setDaemon(true);
