@@ -129,7 +129,7 @@ public final class EgressService implements AutoCloseable {
     /**
      * First half of {@link #guard}: makes sure the guard that installs the rules of
      * {@code containerId} runs; the container need not be started yet (so that this overlaps its
-     * start). Follow with {@link #finishGuard} once the container runs, or {@link #abandonGuard}.
+     * start). Follow with {@link #finishGuard} once the container runs (nothing to undo if it never does).
      *
      * @param created the attachment the container was just created with (its network was checked
      *                then), or null to check the network and the proxy again
@@ -157,11 +157,6 @@ public final class EgressService implements AutoCloseable {
         } catch (RuntimeException e) {
             throw guardFailed(e);
         }
-    }
-
-    /** Forgets the rules of a container that did not start (nothing was installed). */
-    public void abandonGuard(Guarding g) {
-        // nothing to undo: the rules are installed only by finishGuard
     }
 
     private synchronized NetnsGuard helper() {

@@ -28,12 +28,7 @@ final class GuardedStart {
     static void start(Containers containers, String id, Containers.Spec spec, EgressService egress,
                       EgressService.Attachment attachment, Consumer<String> whenPrepared) {
         EgressService.Guarding guarding = egress.beginGuard(id, attachment);
-        try {
-            containers.client().startContainerCmd(id).exec();
-        } catch (RuntimeException e) {
-            egress.abandonGuard(guarding);
-            throw e;
-        }
+        containers.client().startContainerCmd(id).exec(); // nothing to undo if it fails: no rules installed yet
         CompletableFuture<Void> preparation = CompletableFuture.runAsync(() -> {
             ContainerPreparation.prepare(containers, id, spec, attachment);
             whenPrepared.accept(id);
