@@ -154,6 +154,29 @@ class SandboxArgvExecTest {
     }
 
     @Test
+    void aSandboxUsedOnlyThroughArgvAndFilesBootsOneShellAndItsSessionStillGetsItsOwn() {
+        Sandbox fresh = engine.getSandbox("argv-only-" + System.nanoTime(),
+                SandboxOptions.builder().env("SJ_TEST_VAR", "from-options").build());
+        try {
+            fresh.writeFile("/tmp/f.txt", "x");
+            ExecResult dir = fresh.exec(List.of("pwd"));
+            assertThat(dir.stdout().trim()).as("an argv exec starts in the session's directory").isEqualTo("/workspace");
+            // the default session's pre-booted shell served the file operation and the argv exec
+            String shells = fresh.exec(List.of("sh", "-c", "ps -eo args | grep -c '^bash --noprofile --norc$'")).stdout().trim();
+            assertThat(shells).isEqualTo("1");
+            // the session, used afterwards, boots a shell of its own with the sandbox's variables and directory
+            ExecResult session = fresh.exec("echo \"$SJ_TEST_VAR\"; pwd; cd /tmp");
+            assertThat(session.stdout()).isEqualTo("from-options\n/workspace\n");
+            assertThat(fresh.exec("pwd").stdout().trim()).isEqualTo("/tmp");
+            assertThat(fresh.exec(List.of("pwd")).stdout().trim()).isEqualTo("/tmp");
+            assertThat(fresh.exec(List.of("sh", "-c", "echo \"$SJ_TEST_VAR\"")).stdout().trim()).isEqualTo("from-options");
+        } finally {
+            fresh.destroy();
+            fresh.close();
+        }
+    }
+
+    @Test
     void outputIsStreamedToOnOutputAndCappedInTheResult() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ExecResult r = sandbox.exec(List.of("sh", "-c", "echo first; head -c 5000 /dev/zero | tr '\\0' x"),

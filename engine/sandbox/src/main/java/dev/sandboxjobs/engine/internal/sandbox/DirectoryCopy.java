@@ -39,9 +39,8 @@ final class DirectoryCopy {
                     + " on the host. Give the path of an existing directory.");
         }
         sandbox.call(() -> {
-            FileOps.check(FileOps.fileOp(sandbox, List.of("mkdirp", abs)), abs);
-            // Docker extracts as root: the sandbox's user must be allowed to write there itself
-            FileOps.check(FileOps.fileOp(sandbox, List.of("wdir", abs)), abs);
+            // made if missing; Docker extracts as root: the sandbox's user must be allowed to write there itself
+            FileOps.check(FileOps.fileOp(sandbox, List.of("mkdirw", abs)), abs);
             int[] owner = new FileOwner(sandbox).ids();
             PipedInputStream pipe = new PipedInputStream(1 << 16);
             PipedOutputStream sink;

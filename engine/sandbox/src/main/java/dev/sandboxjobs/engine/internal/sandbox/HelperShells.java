@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The sandbox's long-lived helper shells, next to its sessions' shells: they start the programs of
@@ -17,9 +20,13 @@ import java.util.List;
  * millisecond where its own Docker exec takes tens. An argv call runs in a subshell that exports the
  * call's variables, changes to its directory and replaces itself with the program
  * ({@link ShellSession#runArgv}), so these shells never take on state, and none is shared by two
- * calls at once: calls in parallel take different shells. A shell whose program left a process
+ * calls at once: a call finding every shell held waits {@link #GRACE_NANOS} for one to come back
+ * before booting another (calls of short programs in parallel then take turns on one shell, as a
+ * boot costs more than they do; longer ones get shells of their own). A shell whose program left a process
  * behind in its session or on its output is let go rather than reused (the process keeps running,
- * as after a Docker exec), and so is one whose call timed out or failed.
+ * as after a Docker exec), and so is one whose call timed out or failed. The first shell is the
+ * default session's pre-booted one when the session has not used it yet (a sandbox driven only by
+ * argv calls and file operations then boots one shell, not two).
  */
 final class HelperShells {
     /**
@@ -30,8 +37,16 @@ final class HelperShells {
     static final int MAX_IDLE = 1;
 
     private final SandboxRuntime sandbox;
+    /**
+     * How long a call waits for a shell another call holds before booting one more: a shell's boot
+     * is a Docker exec (~0.1 s, and the daemon's time on a busy machine), most programs the engine
+     * and the pipeline run at once (version probes, file operations) end sooner.
+     */
+    static final long GRACE_NANOS = 25_000_000L;
+
     private final Deque<Idle> idle = new ArrayDeque<>();
     private long generation;
+    private int inUse;
 
     private record Idle(ShellSession shell, String containerId, long generation) {}
 
@@ -125,17 +140,124 @@ final class HelperShells {
         return generation;
     }
 
-    /** An idle shell of {@code containerId}, or a new one (its generation read first: a close meanwhile retires it). */
+    /**
+     * An idle shell of {@code containerId}; else the default session's unused pre-booted one; else,
+     * while other calls hold shells, the first of them to come back within {@link #GRACE_NANOS} (a
+     * short program's call is over sooner than a shell boots); else a new one, booted while the held
+     * ones may still come back first (then the new one is kept idle or let go). Its generation is read
+     * before the boot: a close meanwhile retires it.
+     */
     private Idle acquire(String containerId) {
         Idle taken = take(containerId);
-        if (taken != null) {
-            return taken;
+        if (taken == null) {
+            taken = stealSessionShell(containerId);
         }
+        if (taken == null) {
+            taken = waitForReturn(containerId, System.nanoTime() + GRACE_NANOS);
+        }
+        if (taken == null) {
+            taken = bootRacingReturns(containerId);
+        }
+        synchronized (this) {
+            inUse++;
+        }
+        return taken;
+    }
+
+    private Idle stealSessionShell(String containerId) {
         long gen = currentGeneration();
-        return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+        ShellSession unused = sandbox.takeUnusedSessionShell(containerId);
+        if (unused != null) {
+            try {
+                unused.call(List.of("cd", "/"), 4096, Duration.ofSeconds(10)); // a helper shell's directory
+                return new Idle(unused, containerId, gen);
+            } catch (RuntimeException e) {
+                unused.abandon();
+            }
+        }
+        return null;
+    }
+
+    /** A shell given back before {@code deadline} (System.nanoTime), if shells are held; else null. */
+    private Idle waitForReturn(String containerId, long deadline) {
+        synchronized (this) {
+            while (inUse > 0 && idle.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return take(containerId);
+    }
+
+    private Idle bootRacingReturns(String containerId) {
+        long gen = currentGeneration();
+        boolean held;
+        synchronized (this) {
+            held = inUse > 0;
+        }
+        if (!held) {
+            return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+        }
+        CompletableFuture<Idle> boot = new CompletableFuture<>();
+        try {
+            sandbox.services.background().execute(() -> {
+                try {
+                    boot.complete(new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen));
+                } catch (Throwable e) {
+                    boot.completeExceptionally(e);
+                } finally {
+                    synchronized (this) {
+                        notifyAll();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+        }
+        while (true) {
+            synchronized (this) {
+                while (idle.isEmpty() && !boot.isDone()) {
+                    try {
+                        wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            if (!boot.isDone()) {
+                Idle back = take(containerId);
+                if (back != null) {
+                    boot.thenAccept(this::giveBack); // kept idle for the next call, or let go
+                    return back;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    boot.thenAccept(this::giveBack);
+                    throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while waiting for a helper shell");
+                }
+                continue;
+            }
+            try {
+                return boot.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
     }
 
     private void release(Idle held, boolean reusable) {
+        synchronized (this) {
+            inUse--;
+            notifyAll();
+        }
         if (reusable) {
             giveBack(held);
         } else {
@@ -163,6 +285,7 @@ final class HelperShells {
         synchronized (this) {
             if (i.generation() == generation && idle.size() < MAX_IDLE && i.shell().isAlive()) {
                 idle.addFirst(i);
+                notifyAll();
                 return;
             }
         }

@@ -72,6 +72,39 @@ final class PrebootedShell {
     }
 
     /**
+     * The shell for use as a helper shell ({@link HelperShells}) while the default session has not
+     * taken it: only a shell booted in {@code containerId} into which nothing was exported yet
+     * (null otherwise, or if it failed). The default session then boots its own on first use. A
+     * sandbox used only through argv calls and file operations (the testing pipeline's) so boots
+     * one shell where it booted two.
+     */
+    ShellSession takeUnused(String containerId) {
+        CompletableFuture<ShellSession> f;
+        synchronized (lock) {
+            f = prebooted;
+            if (f == null || !prebootedNeedsEnv || !Objects.equals(prebootedContainer, containerId)) {
+                return null;
+            }
+            prebooted = null;
+        }
+        ShellSession shell;
+        try {
+            shell = f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            f.thenAccept(ShellSession::close);
+            return null;
+        }
+        if (!shell.isAlive()) {
+            shell.close();
+            return null;
+        }
+        return shell;
+    }
+
+    /**
      * The shell (null if there is none, it failed, or it was booted in another container than
      * {@code containerId}), with the sandbox's variables (when it was booted without them) and the
      * session's exported.

@@ -162,6 +162,11 @@ final class SandboxRuntime {
         return prebooted.take(containerId, environment::variables, sessionEnv);
     }
 
+    /** The default session's pre-booted shell for a helper's use, while the session has not taken it ({@link PrebootedShell#takeUnused}). */
+    ShellSession takeUnusedSessionShell(String containerId) {
+        return prebooted.takeUnused(containerId);
+    }
+
     String containerId() {
         return containerId;
     }

@@ -184,7 +184,8 @@ final class Scripts {
      * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
      * directory, 13 parent not found, 14 exists, 15 the sandbox's user may not write there.
      * {@code wfile} and {@code wdir} check, as the sandbox's user, what Docker's archive API
-     * (which extracts as root) is about to write. Argv: SCRIPT name OP PATH [PATH2].
+     * (which extracts as root) is about to write; {@code mkdirw} is {@code mkdirp} then {@code wdir}
+     * in one call. Argv: SCRIPT name OP PATH [PATH2].
      */
     static final String FILE_OPS = """
             op=$1; p=$2; q=$3
@@ -202,6 +203,8 @@ final class Scripts {
               wfile)   [ -d "$p" ] && exit 11; d=$(dirname -- "$p"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12
                        [ -w "$d" ] && [ -x "$d" ] || exit 15; [ -e "$p" ] && ! [ -w "$p" ] && exit 15; exit 0 ;;
               wdir)    [ -d "$p" ] || exit 12; [ -w "$p" ] && [ -x "$p" ] || exit 15; exit 0 ;;
+              mkdirw)  [ -e "$p" ] && ! [ -d "$p" ] && exit 12; mkdir -p -- "$p" || exit
+                       [ -w "$p" ] && [ -x "$p" ] || exit 15; exit 0 ;;
               concat)  shift 2; cat -- "$@" > "$p" && rm -f -- "$@" ;;
               read)    [ -d "$p" ] && exit 11; [ -f "$p" ] || exit 18
                        if [ -n "$q" ]; then s=$(stat -Lc %s -- "$p") || exit 18; [ "$s" -le "$q" ] || exit 19; fi
