@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class Containers {
     private final ContainerArchives archives;
     private volatile EgressService egress;
     private final Map<String, String> users = new ConcurrentHashMap<>();
+    /** "imageId user" of images whose containers need no preparation for that user (see prepareUnlessKnownReady). */
+    private final Set<String> readyImages = ConcurrentHashMap.newKeySet();
 
     public Containers(DockerClient docker, String host) {
         this(docker, host, null);
@@ -202,7 +205,7 @@ public final class Containers {
                 GuardedStart.start(this, id, spec, service, a, whenPrepared);
             } else {
                 docker.startContainerCmd(id).exec();
-                ContainerPreparation.prepare(this, id, spec, null);
+                prepareUnlessKnownReady(id, spec);
                 whenPrepared.accept(id);
             }
         } catch (SandboxException e) {
@@ -213,6 +216,29 @@ public final class Containers {
             throw DockerErrors.error("Cannot start the sandbox container", e);
         }
         return id;
+    }
+
+    /**
+     * Prepares a container without a proxy ({@link ContainerPreparation}), unless an earlier container
+     * of the same image (by id: its layers cannot change) for the same non-root user, also without
+     * writable volumes, was found to need nothing: then every container of that image is ready as it
+     * starts (the engine's images make the user's directories), and one Docker exec is saved.
+     */
+    private void prepareUnlessKnownReady(String id, Spec spec) {
+        String key = null;
+        if (!ContainerPreparation.runsAsRoot(spec.user()) && spec.volumes().stream().allMatch(VolumeMount::readOnly)) {
+            try {
+                key = docker.inspectContainerCmd(id).exec().getImageId() + " " + spec.user();
+            } catch (RuntimeException e) {
+                key = null; // prepare it, as if the image were unknown
+            }
+            if (key != null && readyImages.contains(key)) {
+                return;
+            }
+        }
+        if (ContainerPreparation.prepare(this, id, spec, null) && key != null) {
+            readyImages.add(key);
+        }
     }
 
     private EgressService egressOrFail() {
