@@ -159,6 +159,9 @@ public final class Main {
             update.put("areas", List.copyOf(cfg.only));
             @SuppressWarnings("unchecked")
             List<Object> updates = new ArrayList<>((List<Object>) last.getOrDefault("remeasured", List.of()));
+            // an earlier re-measure whose areas were all measured again no longer describes any figure
+            updates.removeIf(u -> u instanceof Map<?, ?> m && m.get("areas") instanceof List<?> areas
+                    && cfg.only.containsAll(areas));
             updates.add(update);
             last.put("remeasured", updates);
             last.put("metrics", merged);
