@@ -204,13 +204,13 @@ final class HelperShells {
             held = inUse > 0;
         }
         if (!held) {
-            return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+            return newShell(containerId, gen);
         }
         CompletableFuture<Idle> boot = new CompletableFuture<>();
         try {
             sandbox.services.background().execute(() -> {
                 try {
-                    boot.complete(new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen));
+                    boot.complete(newShell(containerId, gen));
                 } catch (Throwable e) {
                     boot.completeExceptionally(e);
                 } finally {
@@ -220,7 +220,7 @@ final class HelperShells {
                 }
             });
         } catch (RejectedExecutionException e) {
-            return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
+            return newShell(containerId, gen);
         }
         while (true) {
             synchronized (this) {
@@ -251,6 +251,11 @@ final class HelperShells {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
+    }
+
+    /** A new helper shell in {@code containerId}, at {@code /}, of generation {@code gen}. */
+    private Idle newShell(String containerId, long gen) {
+        return new Idle(new ShellSession(sandbox.containers, containerId, List.of(), "/"), containerId, gen);
     }
 
     private void release(Idle held, boolean reusable) {

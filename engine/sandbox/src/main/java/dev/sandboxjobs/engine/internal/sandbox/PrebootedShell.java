@@ -87,21 +87,7 @@ final class PrebootedShell {
             }
             prebooted = null;
         }
-        ShellSession shell;
-        try {
-            shell = f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            f.thenAccept(ShellSession::close);
-            return null;
-        }
-        if (!shell.isAlive()) {
-            shell.close();
-            return null;
-        }
-        return shell;
+        return awaitBooted(f);
     }
 
     /**
@@ -125,19 +111,8 @@ final class PrebootedShell {
         if (f == null) {
             return null;
         }
-        ShellSession shell;
-        try {
-            shell = f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.debug("The default session's shell of sandbox {} did not boot in the background", sandboxId, e);
-            f.thenAccept(ShellSession::close);
-            return null;
-        }
-        if (!shell.isAlive()) {
-            shell.close();
+        ShellSession shell = awaitBooted(f);
+        if (shell == null) {
             return null;
         }
         Map<String, String> vars = new LinkedHashMap<>();
@@ -161,6 +136,29 @@ final class PrebootedShell {
                 shell.close();
                 return null;
             }
+        }
+        return shell;
+    }
+
+    /**
+     * The shell {@code f} boots, once it has (up to 30 s): null, with the shell closed, if it failed,
+     * took longer, or is no longer alive.
+     */
+    private ShellSession awaitBooted(CompletableFuture<ShellSession> f) {
+        ShellSession shell;
+        try {
+            shell = f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("The default session's shell of sandbox {} did not boot in the background", sandboxId, e);
+            f.thenAccept(ShellSession::close);
+            return null;
+        }
+        if (!shell.isAlive()) {
+            shell.close();
+            return null;
         }
         return shell;
     }
