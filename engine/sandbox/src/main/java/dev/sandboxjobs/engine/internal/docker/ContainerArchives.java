@@ -2,6 +2,7 @@ package dev.sandboxjobs.engine.internal.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.sandboxjobs.engine.internal.docker.Containers.TarBody;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -92,11 +93,11 @@ final class ContainerArchives {
         }
     }
 
-    /** A tar archive of {@code path} straight from Docker; the caller closes it. */
+    /** A tar archive of {@code path} straight from Docker, buffered (1 MiB); the caller closes it. */
     InputStream get(String containerId, String path) {
         if (socket != null) {
             return socket.get(containerId, path);
         }
-        return docker.copyArchiveFromContainerCmd(containerId, path).exec();
+        return new BufferedInputStream(docker.copyArchiveFromContainerCmd(containerId, path).exec(), 1 << 20);
     }
 }

@@ -457,7 +457,7 @@ public final class Containers {
         archives.put(containerId, directory, body);
     }
 
-    /** A tar archive of {@code path} straight from Docker; the caller closes it. */
+    /** A tar archive of {@code path} straight from Docker, buffered; the caller closes it. */
     public InputStream getArchive(String containerId, String path) {
         return archives.get(containerId, path);
     }

@@ -147,7 +147,7 @@ final class SocketArchives {
         }
     }
 
-    /** The archive of {@code path}; the caller closes it, which closes the connection. */
+    /** The archive of {@code path}, buffered (1 MiB); the caller closes it, which closes the connection. */
     InputStream get(String containerId, String path) {
         SocketChannel ch = null;
         try {

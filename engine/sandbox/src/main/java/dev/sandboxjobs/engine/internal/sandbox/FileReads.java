@@ -7,7 +7,6 @@ import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -104,7 +103,7 @@ final class FileReads {
                 throw DockerErrors.error("Cannot read " + abs, e);
             }
             try {
-                TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(raw, 1 << 20));
+                TarArchiveInputStream tar = new TarArchiveInputStream(raw); // buffered already (Containers.getArchive)
                 TarArchiveEntry entry = tar.getNextEntry();
                 if (entry == null) {
                     raw.close();
