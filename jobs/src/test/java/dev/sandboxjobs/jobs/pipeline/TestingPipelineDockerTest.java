@@ -133,6 +133,36 @@ class TestingPipelineDockerTest {
     }
 
     @Test
+    void aPipelineTakesAWarmPoolContainerWhenThePoolsSettingsAreItsSandboxsOptionsPlusTheCacheVolumes()
+            throws Exception {
+        Path repo = gitRepository(tmp, "node-pass", "main");
+        SandboxOptions options = SandboxOptions.builder().image(image("runtime")).network(NetworkMode.BRIDGE).build();
+        SandboxOptions.Builder like = options.toBuilder(); // as docs/pipeline.md shows it
+        CACHES.mounts().forEach(m -> like.volume(m.volume(), m.containerPath()));
+        try (SandboxEngine pooled = SandboxEngine.builder().dataDirectory(tmp.resolve("pooled-engine"))
+                .image(RuntimeImageForTests.image())
+                .defaults(SandboxDefaults.builder().memoryBytes(3L << 30).label("dev.sandboxjobs.owner", "jobs-tests").build())
+                .warmPool(1, like.build()).build()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pooled.warmPoolReady() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String waiting = PipelineTestSupport.run(List.of("docker", "ps", "-q", "--no-trunc", "--filter",
+                    "label=" + Labels.POOL, "--filter", "label=" + Labels.ENGINE + "=" + pooled.engineId())).output().strip();
+            assertThat(waiting).as("the pool's container").isNotEmpty().doesNotContain("\n");
+
+            PipelineResult r = new TestingPipeline(PipelineRequest.builder(repo.toString()).caches(CACHES).build(),
+                    ArtifactSink.directory(tmp.resolve("artifacts-pooled"))).run(pooled, options);
+
+            assertThat(r.success()).as("%s %s", r.failure(), r.steps()).isTrue();
+            assertThat(r.tests().passed()).isEqualTo(3);
+            // the pipeline's sandbox was that container: it went with the sandbox (a pool keeps its own)
+            assertThat(PipelineTestSupport.run(List.of("docker", "ps", "-aq", "--no-trunc", "--filter", "id=" + waiting))
+                    .output().strip()).as("the pooled container after the run").isEmpty();
+        }
+    }
+
+    @Test
     void aGradleProjectIsDetectedAndTheMissingGradleIsExplained() {
         Path repo = gitRepository(tmp, "gradle-pass", "main");
 
