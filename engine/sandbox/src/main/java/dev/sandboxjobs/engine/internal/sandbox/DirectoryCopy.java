@@ -7,8 +7,6 @@ import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -19,7 +17,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -42,39 +39,15 @@ final class DirectoryCopy {
             // made if missing; Docker extracts as root: the sandbox's user must be allowed to write there itself
             FileOps.check(FileOps.fileOp(sandbox, List.of("mkdirw", abs)), abs);
             int[] owner = new FileOwner(sandbox).ids();
-            PipedInputStream pipe = new PipedInputStream(1 << 16);
-            PipedOutputStream sink;
+            // the tar is written in this thread straight onto the request (on a local socket: no pipe,
+            // no second thread, not docker-java's transport)
             try {
-                sink = new PipedOutputStream(pipe);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Thread writer = new Thread(() -> {
-                try (sink) {
-                    writeDirectoryTar(sink, root, owner[0], owner[1]);
-                    done.complete(null);
-                } catch (IOException | RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            }, "sandbox-jobs-copy-in");
-            writer.setDaemon(true);
-            writer.start();
-            try {
-                sandbox.containers.putArchive(sandbox.containerId(), abs, pipe);
+                sandbox.containers.putArchive(sandbox.containerId(), abs, out -> writeDirectoryTar(out, root, owner[0], owner[1]));
             } catch (DockerException e) {
                 throw DockerErrors.error("Cannot copy " + root + " into " + abs, e);
-            } finally {
-                try {
-                    pipe.close();
-                } catch (IOException ignored) {
-                    // done either way
-                }
-            }
-            try {
-                done.join();
-            } catch (RuntimeException e) {
-                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading " + root + " on the host failed: "
+            } catch (UncheckedIOException e) {
+                // reading the host's files failed (or, rarely, the connection to Docker broke)
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Copying " + root + " into " + abs + " failed: "
                         + DockerErrors.rootMessage(e), e);
             }
             return null;
