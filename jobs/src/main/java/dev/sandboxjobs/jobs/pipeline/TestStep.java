@@ -96,7 +96,8 @@ public final class TestStep {
         Verdict v = verdict(one, chosen.runner());
         StepReport report = new StepReport(NAME, v.status(), Duration.between(start, clock.instant()),
                 one.command().display(), one.result().timedOut() ? -1 : one.result().exitCode(), v.message(), "");
-        return new Outcome(one.summary(), one.result(), report, chosen.runner(), modules(projectDir, one, chosen.runner()));
+        return new Outcome(one.summary(), one.result(), report, chosen.runner(),
+                modules(sandbox, projectDir, one, chosen.runner()));
     }
 
     /** One command's run and what was read from it. */
@@ -237,8 +238,12 @@ public final class TestStep {
                 s.casesTruncated(), warnings, null);
     }
 
-    /** A Maven or Gradle multi-module build's results grouped by module, from the report files' paths. */
-    private static List<PackageResult> modules(String projectDir, One one, String runner) {
+    /**
+     * A Maven or Gradle multi-module build's results grouped by module, from the report files' paths,
+     * in name order; with the modules Maven's reactor summary says it skipped (they depend on one
+     * that failed, so they have no report files), named as the summary names them.
+     */
+    private static List<PackageResult> modules(PipelineSandbox sandbox, String projectDir, One one, String runner) {
         Map<String, Map<String, byte[]>> byModule = new java.util.TreeMap<>();
         for (var file : one.reports().entrySet()) {
             String rel = file.getKey().startsWith(projectDir + "/") ? file.getKey().substring(projectDir.length() + 1)
@@ -249,7 +254,8 @@ public final class TestStep {
                         .put(file.getKey(), file.getValue());
             }
         }
-        if (byModule.size() < 2) {
+        List<String> skipped = runner.equals("surefire") ? MavenReactor.skippedModules(one.output()) : List.of();
+        if (byModule.size() + skipped.size() < 2) {
             return List.of();
         }
         List<PackageResult> modules = new java.util.ArrayList<>();
@@ -259,6 +265,19 @@ public final class TestStep {
             modules.add(new PackageResult(name, module.getKey(), runner, "", -1,
                     s.allPassed() ? StepStatus.SUCCEEDED : StepStatus.FAILED, s.passed(), s.failed(), s.skipped(),
                     s.errored(), s.allPassed() ? counts(s) : (s.failed() + s.errored()) + " test(s) failed"));
+        }
+        if (!skipped.isEmpty()) {
+            List<String> entries; // a module's directory usually bears its name
+            try {
+                entries = sandbox.listFiles(projectDir, 1);
+            } catch (RuntimeException e) {
+                entries = List.of(); // only the directory column is lost
+            }
+            for (String name : skipped) {
+                modules.add(new PackageResult(name, entries.contains(name + "/") ? name : "", runner, "", -1,
+                        StepStatus.SKIPPED, 0, 0, 0, 0, "not run: Maven skipped it, as a module it depends on failed"));
+            }
+            modules.sort(java.util.Comparator.comparing(PackageResult::name));
         }
         return modules;
     }
