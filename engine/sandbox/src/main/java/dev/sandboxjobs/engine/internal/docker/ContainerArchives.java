@@ -26,8 +26,20 @@ final class ContainerArchives {
         this.socket = socket;
     }
 
-    /** Streams a tar archive into {@code directory} of the container. */
+    /**
+     * Streams a tar archive into {@code directory} of the container: on a local socket copied in
+     * the calling thread onto our own connection (a failure to read {@code tar} is an
+     * {@link UncheckedIOException}), else through docker-java.
+     */
     void put(String containerId, String directory, InputStream tar) {
+        if (socket != null) {
+            socket.put(containerId, directory, tar::transferTo);
+            return;
+        }
+        dockerJavaPut(containerId, directory, tar);
+    }
+
+    private void dockerJavaPut(String containerId, String directory, InputStream tar) {
         docker.copyArchiveToContainerCmd(containerId)
                 .withRemotePath(directory)
                 .withTarInputStream(tar)
@@ -64,7 +76,7 @@ final class ContainerArchives {
         writer.setDaemon(true);
         writer.start();
         try {
-            put(containerId, directory, pipe);
+            dockerJavaPut(containerId, directory, pipe);
         } catch (RuntimeException e) {
             if (done.isCompletedExceptionally()) {
                 throw bodyFailure(done); // the body's own failure explains Docker's (a truncated archive)

@@ -14,8 +14,8 @@ import dev.sandboxjobs.engine.internal.docker.ExecOutput;
 import dev.sandboxjobs.engine.internal.s3.S3Access;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -123,51 +123,26 @@ final class BucketSync implements AutoCloseable {
         }
     }
 
-    /** Streams every object into the directory as one tar (no copy on the engine's host). */
+    /**
+     * Streams every object into the directory as one tar, written in this thread onto the archive
+     * request (no copy on the engine's host).
+     */
     private void copyIn(List<S3Access.Entry> objects) {
         int[] owner = options.readOnly() ? new int[] {0, 0} : owner();
-        PipedInputStream pipe = new PipedInputStream(1 << 16);
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        PipedOutputStream sink;
         try {
-            sink = new PipedOutputStream(pipe);
-        } catch (IOException e) {
-            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot stream the bucket: " + e.getMessage(), e);
-        }
-        Thread writer = new Thread(() -> {
-            try (sink) {
-                writeTar(sink, objects, owner);
-                written.complete(null);
-            } catch (IOException | RuntimeException e) {
-                written.completeExceptionally(e);
-            }
-        }, "sandbox-jobs-bucket-copy");
-        writer.setDaemon(true);
-        writer.start();
-        try {
-            sandbox.containers.putArchive(sandbox.containerId(), path, pipe);
+            sandbox.containers.putArchive(sandbox.containerId(), path, out -> writeTar(out, objects, owner));
         } catch (DockerException e) {
             throw DockerErrors.error("Cannot copy bucket " + bucket + " into " + path, e);
-        } finally {
-            try {
-                pipe.close();
-            } catch (IOException ignored) {
-                // closed either way
-            }
-        }
-        try {
-            written.join();
+        } catch (SandboxException e) {
+            throw e;
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof SandboxException se) {
-                throw se;
-            }
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             throw new SandboxException(ErrorCode.BUCKET_UNAVAILABLE, "Copying bucket " + bucket + " into " + path
                     + " failed: " + cause.getMessage(), cause);
         }
     }
 
-    private void writeTar(PipedOutputStream out, List<S3Access.Entry> objects, int[] owner) throws IOException {
+    private void writeTar(OutputStream out, List<S3Access.Entry> objects, int[] owner) throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

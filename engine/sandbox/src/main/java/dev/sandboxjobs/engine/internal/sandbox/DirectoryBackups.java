@@ -8,10 +8,10 @@ import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.internal.backup.BackupStore;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,17 +101,41 @@ final class DirectoryBackups {
             FileOps.check(FileOps.fileOp(sandbox, List.of("wdir", target)), target);
             // the directory becomes exactly the backup: what was added since is removed
             internal(sandbox, List.of("find", target, "-mindepth", "1", "-delete"), "empty " + target);
-            try (InputStream archive = new BufferedInputStream(store.open(backup.id())
-                    .orElseThrow(() -> notFound(backup.id(), store)), 1 << 16)) {
-                sandbox.containers.putArchive(sandbox.containerId(), target, archive);
+            IOException[] readFailure = new IOException[1];
+            try (InputStream archive = store.open(backup.id()).orElseThrow(() -> notFound(backup.id(), store))) {
+                sandbox.containers.putArchive(sandbox.containerId(), target, out -> {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n; ; ) {
+                        try {
+                            n = archive.read(buffer);
+                        } catch (IOException e) {
+                            readFailure[0] = e;
+                            throw e;
+                        }
+                        if (n < 0) {
+                            return;
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                });
             } catch (DockerException e) {
                 throw DockerErrors.error("Cannot restore backup " + backup.id() + " into " + target, e);
             } catch (IOException e) {
-                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading backup " + backup.id() + " failed: "
-                        + e.getMessage(), e);
+                throw readFailed(backup, e); // opening or closing the stored archive
+            } catch (UncheckedIOException e) {
+                if (readFailure[0] != null) {
+                    throw readFailed(backup, readFailure[0]);
+                }
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot restore backup " + backup.id() + " into "
+                        + target + ": the Docker engine's connection failed: " + e.getCause().getMessage(), e);
             }
             return null;
         });
+    }
+
+    private static SandboxException readFailed(DirectoryBackup backup, IOException e) {
+        return new SandboxException(ErrorCode.SANDBOX_ERROR, "Reading backup " + backup.id() + " failed: "
+                + e.getMessage(), e);
     }
 
     static SandboxException notFound(String id, BackupStore store) {
