@@ -298,7 +298,9 @@ public interface SandboxOperations {
     /**
      * Puts a backup (made in this sandbox or another one of the engine) back into {@code targetDir}:
      * the directory is created if missing and then holds exactly the backup's files; what it held
-     * besides is removed.
+     * besides is removed. The backup is extracted first, into a hidden directory inside the target,
+     * and the target's content is replaced only once all of it is there: a restore that fails
+     * (an archive that cannot be read to its end, a full disk) leaves the directory as it was.
      *
      * @throws SandboxException {@link ErrorCode#BACKUP_NOT_FOUND} for a backup deleted, expired or
      *     unknown to this engine's storage; {@link ErrorCode#PATH_NOT_ALLOWED} for a target outside

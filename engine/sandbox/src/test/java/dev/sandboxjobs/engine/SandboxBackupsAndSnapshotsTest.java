@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -64,6 +65,29 @@ class SandboxBackupsAndSnapshotsTest {
         assertThat(backup.expiresAt()).isEqualTo(backup.createdAt().plus(BackupOptions.DEFAULT_TTL));
         assertThat(Files.exists(dir.resolve("backups").resolve(backup.id() + ".tar.gz"))).isTrue();
         assertThat(engine.findBackup(backup.id())).contains(backup);
+    }
+
+    @Test
+    void aRestoreThatFailsLeavesTheDirectoryAsItWas() throws Exception {
+        sandbox.exec("mkdir -p /workspace/keep/sub && cd /workspace/keep && head -c 300000 /dev/urandom > sub/data.bin"
+                + " && echo 'v1' > a.txt && echo hidden > .env");
+        DirectoryBackup backup = sandbox.createBackup("/workspace/keep");
+        sandbox.exec("cd /workspace/keep && echo 'v2' > a.txt && touch added-since");
+        // the stored archive loses its second half (a disk or a copy gone wrong): Docker cannot extract it whole
+        Path stored = dir.resolve("backups").resolve(backup.id() + ".tar.gz");
+        byte[] whole = Files.readAllBytes(stored);
+        Files.write(stored, Arrays.copyOf(whole, whole.length / 2));
+
+        assertThatThrownBy(() -> sandbox.restoreBackup(backup)).isInstanceOf(SandboxException.class)
+                .hasMessageContaining(backup.id());
+
+        assertThat(sandbox.exec("cd /workspace/keep && cat a.txt && ls -A").stdout())
+                .as("the directory as it was before the restore, and no staging directory left")
+                .isEqualTo("v2\n.env\na.txt\nadded-since\nsub\n");
+        Files.write(stored, whole);
+        sandbox.restoreBackup(backup);
+        assertThat(sandbox.exec("cd /workspace/keep && cat a.txt .env && ls -A && stat -c %s sub/data.bin").stdout())
+                .isEqualTo("v1\nhidden\n.env\na.txt\nsub\n300000\n");
     }
 
     @Test

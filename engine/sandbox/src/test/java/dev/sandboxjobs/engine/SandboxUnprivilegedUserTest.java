@@ -223,6 +223,22 @@ class SandboxUnprivilegedUserTest {
     }
 
     @Test
+    void aBackupHoldingTheUsersReadOnlyDirectoriesIsRestoredOverThem() {
+        // read-only directories the user owns (a Go module cache, a checked-out artifact) cannot be
+        // emptied or renamed as they are; the restore makes them writable for that and back again
+        sandbox.exec("mkdir -p /workspace/ro-bk/ro/deep && echo v1 > /workspace/ro-bk/ro/deep/f && echo top > /workspace/ro-bk/t"
+                + " && chmod 555 /workspace/ro-bk/ro/deep /workspace/ro-bk/ro");
+        DirectoryBackup backup = sandbox.createBackup("/workspace/ro-bk");
+        sandbox.exec("chmod 755 /workspace/ro-bk/ro/deep && echo v2 > /workspace/ro-bk/ro/deep/f && chmod 555 /workspace/ro-bk/ro/deep"
+                + " && touch /workspace/ro-bk/added");
+
+        sandbox.restoreBackup(backup);
+
+        assertThat(sandbox.exec("cd /workspace/ro-bk && cat ro/deep/f && ls -A && stat -c '%a %u' ro ro/deep").stdout())
+                .isEqualTo("v1\nro\nt\n555 1000\n555 1000\n");
+    }
+
+    @Test
     void rootRemainsAnOption() {
         Sandbox root = engine.getSandbox("root-user", SandboxOptions.builder().user("root").build());
         try {

@@ -11,14 +11,15 @@ import dev.sandboxjobs.engine.internal.docker.ExecOutput;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -40,6 +41,8 @@ final class DirectoryBackups {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryBackups.class);
     /** Where backups may be made and restored, as in the seed. */
     static final List<String> ALLOWED_ROOTS = List.of("/workspace", "/home", "/tmp", "/var/tmp", "/app");
+    /** The hidden directory a restore extracts into, inside the target, before it replaces the target's content. */
+    static final String STAGING_PREFIX = ".sj-restore-";
 
     private DirectoryBackups() {}
 
@@ -99,38 +102,72 @@ final class DirectoryBackups {
             // Docker extracts the archive as root: the sandbox's user must be able to write the
             // directory (not, say, a link that code in the sandbox pointed at /etc)
             FileOps.check(FileOps.fileOp(sandbox, List.of("wdir", target)), target);
-            // the directory becomes exactly the backup: what was added since is removed
-            internal(sandbox, List.of("find", target, "-mindepth", "1", "-delete"), "empty " + target);
-            IOException[] readFailure = new IOException[1];
-            try (InputStream archive = store.open(backup.id()).orElseThrow(() -> notFound(backup.id(), store))) {
-                sandbox.containers.putArchive(sandbox.containerId(), target, out -> {
-                    byte[] buffer = new byte[1 << 16];
-                    for (int n; ; ) {
-                        try {
-                            n = archive.read(buffer);
-                        } catch (IOException e) {
-                            readFailure[0] = e;
-                            throw e;
-                        }
-                        if (n < 0) {
-                            return;
-                        }
-                        out.write(buffer, 0, n);
-                    }
-                });
-            } catch (DockerException e) {
-                throw DockerErrors.error("Cannot restore backup " + backup.id() + " into " + target, e);
-            } catch (IOException e) {
-                throw readFailed(backup, e); // opening or closing the stored archive
-            } catch (UncheckedIOException e) {
-                if (readFailure[0] != null) {
-                    throw readFailed(backup, readFailure[0]);
+            // extracted beside what the directory holds, which is replaced only once the whole
+            // backup is there: a backup that cannot be read to its end, or a full disk, leaves the
+            // directory as it was
+            String staging = (target.endsWith("/") ? target : target + "/") + STAGING_PREFIX
+                    + HexFormat.of().formatHex(SandboxRuntime.randomBytes(6));
+            internal(sandbox, List.of("mkdir", "--", staging), "create " + staging);
+            try {
+                extract(sandbox, store, backup, staging, target);
+                // the directory becomes exactly the backup: what was added since is removed
+                replace(sandbox, target, staging);
+            } catch (RuntimeException e) {
+                ExecOutput cleanup = FileOps.fileOp(sandbox, List.of("purge", staging));
+                if (cleanup.exitCode() != 0) {
+                    LOG.warn("Could not remove {} in sandbox {} after a failed restore: {}", staging, sandbox.id,
+                            cleanup.stderrText().strip());
                 }
-                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot restore backup " + backup.id() + " into "
-                        + target + ": the Docker engine's connection failed: " + e.getCause().getMessage(), e);
+                throw e;
             }
             return null;
         });
+    }
+
+    /** Replaces what {@code target} holds with what {@code staging} (inside it) holds, as the sandbox's user. */
+    private static void replace(SandboxRuntime sandbox, String target, String staging) {
+        ExecOutput out = FileOps.fileOp(sandbox, List.of("replace", target, staging));
+        String detail = out.stderrText().strip();
+        switch (out.exitCode()) {
+            case 0 -> { }
+            case 16 -> throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot restore into " + target + " of sandbox "
+                    + sandbox.id + ": what it held could not all be removed (" + detail + "); the backup was not put there.");
+            default -> throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot restore into " + target + " of sandbox "
+                    + sandbox.id + ": moving the extracted backup into place failed (" + detail + ").");
+        }
+    }
+
+    /** Streams the stored archive into {@code directory}. */
+    private static void extract(SandboxRuntime sandbox, BackupStore store, DirectoryBackup backup, String directory,
+                                String target) {
+        IOException[] readFailure = new IOException[1];
+        try (InputStream archive = store.open(backup.id()).orElseThrow(() -> notFound(backup.id(), store))) {
+            sandbox.containers.putArchive(sandbox.containerId(), directory, out -> {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; ; ) {
+                    try {
+                        n = archive.read(buffer);
+                    } catch (IOException e) {
+                        readFailure[0] = e;
+                        throw e;
+                    }
+                    if (n < 0) {
+                        return;
+                    }
+                    out.write(buffer, 0, n);
+                }
+            });
+        } catch (DockerException e) {
+            throw DockerErrors.error("Cannot restore backup " + backup.id() + " into " + target, e);
+        } catch (IOException e) {
+            throw readFailed(backup, e); // opening or closing the stored archive
+        } catch (UncheckedIOException e) {
+            if (readFailure[0] != null) {
+                throw readFailed(backup, readFailure[0]);
+            }
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Cannot restore backup " + backup.id() + " into "
+                    + target + ": the Docker engine's connection failed: " + e.getCause().getMessage(), e);
+        }
     }
 
     private static SandboxException readFailed(DirectoryBackup backup, IOException e) {

@@ -182,14 +182,19 @@ final class Scripts {
 
     /**
      * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
-     * directory, 13 parent not found, 14 exists, 15 the sandbox's user may not write there.
-     * {@code wfile} and {@code wdir} check, as the sandbox's user, what Docker's archive API
+     * directory, 13 parent not found, 14 exists, 15 the sandbox's user may not write there;
+     * {@code replace DIR STAGING} (a restore's last step: DIR's content becomes STAGING's, a
+     * directory inside it; a directory the user may not write is made writable for the move, as
+     * renaming a directory needs): 16 the old content could not all be removed, 17 the new could not
+     * be moved; {@code purge} removes a tree, making the user's own read-only directories writable
+     * when {@code rm} alone cannot. {@code wfile} and {@code wdir} check, as the sandbox's user, what Docker's archive API
      * (which extracts as root) is about to write; {@code mkdirw} is {@code mkdirp} then {@code wdir}
      * in one call. Argv: SCRIPT name OP PATH [PATH2].
      */
     static final String FILE_OPS = """
             op=$1; p=$2; q=$3
             parent() { local d; d=$(dirname -- "$1"); [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12; }
+            purge() { rm -rf -- "$@" 2>/dev/null || { chmod -R u+w -- "$@" 2>/dev/null; rm -rf -- "$@"; }; }
             case "$op" in
               mkdir)   [ -e "$p" ] && { [ -d "$p" ] && exit 14; exit 12; }; parent "$p"; mkdir -- "$p" ;;
               mkdirp)  [ -e "$p" ] && ! [ -d "$p" ] && exit 12; mkdir -p -- "$p" ;;
@@ -206,6 +211,16 @@ final class Scripts {
               mkdirw)  [ -e "$p" ] && ! [ -d "$p" ] && exit 12; mkdir -p -- "$p" || exit
                        [ -w "$p" ] && [ -x "$p" ] || exit 15; exit 0 ;;
               concat)  shift 2; cat -- "$@" > "$p" && rm -f -- "$@" ;;
+              replace) shopt -s dotglob nullglob; old=(); ro=()
+                       for e in "$p"/*; do [ "${e##*/}" = "${q##*/}" ] || old+=("$e"); done
+                       ((${#old[@]} == 0)) || purge "${old[@]}" || exit 16
+                       new=("$q"/*)
+                       for e in "${new[@]}"; do [ -d "$e" ] && ! [ -L "$e" ] && ! [ -w "$e" ] && ro+=("${e##*/}"); done
+                       ((${#ro[@]} == 0)) || (cd -- "$q" && chmod u+w -- "${ro[@]}") || exit 17
+                       ((${#new[@]} == 0)) || mv -- "${new[@]}" "$p"/ || exit 17
+                       ((${#ro[@]} == 0)) || (cd -- "$p" && chmod u-w -- "${ro[@]}") || exit 17
+                       rmdir -- "$q" ;;
+              purge)   purge "$p" ;;
               read)    [ -d "$p" ] && exit 11; [ -f "$p" ] || exit 18
                        if [ -n "$q" ]; then s=$(stat -Lc %s -- "$p") || exit 18; [ "$s" -le "$q" ] || exit 19; fi
                        exec cat -- "$p" ;;
