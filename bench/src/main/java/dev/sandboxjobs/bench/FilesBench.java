@@ -45,6 +45,7 @@ final class FilesBench {
         String area = "5. files";
         String peakNote = null;
         try {
+            smallWrite(sb, id, c, area);
             int[] sizes = {1, 10, 100, 1024};
             for (int mib : sizes) {
                 Path host = tmp.resolve("data-" + mib + ".bin");
@@ -178,6 +179,30 @@ final class FilesBench {
 
     private static long drain(InputStream in) throws IOException {
         return in.transferTo(OutputStream.nullOutputStream());
+    }
+
+    /**
+     * A small text file written, as a config or source file would be: ours goes through a helper
+     * shell as the sandbox's user (up to 32 KiB), the peers' through Docker's archive API.
+     */
+    private void smallWrite(Sandbox sb, String id, GenericContainer<?> c, String area) throws Exception {
+        int n = cfg.quick ? 10 : 30;
+        String text = "a line of a small source file, 4 KiB in all\n".repeat(93);
+        Path host = tmp.resolve("small.txt");
+        Files.writeString(host, text);
+        List<Double> ours = SandboxBench.time(n, 2, () -> sb.writeFile("/workspace/bench-small.txt", text));
+        List<Double> cli = SandboxBench.time(n, 2, () -> Cli.run("docker", "cp", host.toString(), id + ":/tmp/bench-small.txt"));
+        String what = "4 KiB text write p50 (n=" + n + ")";
+        out.add(Metric.of(area, what, new Stats(ours).p(0.5), "ms").vs("docker cp CLI", new Stats(cli).p(0.5), false)
+                .note("ours: written by the sandbox's user through one of its helper shells (files up to 32 KiB);"
+                        + " larger ones, and the peers', through Docker's archive API"));
+        if (c != null) {
+            List<Double> tc = SandboxBench.time(n, 2, () -> c.copyFileToContainer(MountableFile.forHostPath(host),
+                    "/tmp/bench-small.txt"));
+            out.add(Metric.of(area, what, new Stats(ours).p(0.5), "ms").vs("Testcontainers copyFileToContainer",
+                    new Stats(tc).p(0.5), false));
+        }
+        Files.deleteIfExists(host);
     }
 
     private static void expect(long got, long want) {

@@ -181,6 +181,21 @@ final class Scripts {
             """;
 
     /**
+     * Writes a small file as the sandbox's user, with the exit codes of {@link #FILE_OPS} (11, 12,
+     * 13, 15; 20: writing or renaming failed): the content goes into a new file beside the target
+     * (mode 0644), which is renamed over it. Kept short, as the helper shell reads it a byte at a
+     * time with each call. Argv: SCRIPT name PATH text|base64 CONTENT.
+     */
+    static final String PUT_FILE = """
+            p=$1; d=${p%/*}; d=${d:-/}
+            [ -d "$p" ] && exit 11; [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12
+            [ -w "$d" ] && [ -x "$d" ] || exit 15; [ -e "$p" ] && ! [ -w "$p" ] && exit 15
+            t=${d%/}/.sj-put-$$-$RANDOM$RANDOM; umask 022
+            if [ "$2" = text ]; then printf '%s' "$3" > "$t"; else base64 -d <<< "$3" > "$t"; fi \
+              && mv -fT -- "$t" "$p" || { rm -f -- "$t"; exit 20; }
+            """;
+
+    /**
      * File operations with distinct exit codes: 10 not found, 11 is a directory, 12 not a
      * directory, 13 parent not found, 14 exists, 15 the sandbox's user may not write there;
      * {@code replace DIR STAGING} (a restore's last step: DIR's content becomes STAGING's, a
