@@ -225,32 +225,38 @@ class SandboxUnprivilegedUserTest {
     @Test
     void writesRacingADirectorySwappedForALinkNeverPutTheirFileWhereTheUserCannotWrite() {
         // code in the sandbox swaps the directory written into for a link to /etc, over and over,
-        // between the engine's check (as the user) and Docker's extraction (as root)
-        sandbox.exec("mkdir -p /workspace/race/d");
-        ProcessInfo swapper = sandbox.startProcess("cd /workspace/race && while :; do mv d d.real && ln -s /etc d"
-                + " && sleep 0.02; rm -f d; mv d.real d; sleep 0.03; done");
-        byte[] large = new byte[40 << 10]; // above the helper shell path (32 KiB): Docker's archive API
-        Arrays.fill(large, (byte) 'x');
-        int written = 0;
+        // between the engine's check (as the user) and Docker's extraction (as root); a sandbox of
+        // its own, as what such a race leaves in /etc stays there
+        Sandbox raced = engine.getSandbox("default-user-race");
         try {
-            for (int i = 0; i < 30; i++) {
-                for (byte[] content : List.of("small".getBytes(StandardCharsets.UTF_8), large)) {
-                    try {
-                        sandbox.writeFile("/workspace/race/d/sj-race-" + i + "-" + content.length + ".txt", content);
-                        written++;
-                    } catch (SandboxException e) {
-                        // the directory was a link at that moment: refused, as it should be
+            raced.exec("mkdir -p /workspace/race/d");
+            ProcessInfo swapper = raced.startProcess("cd /workspace/race && while :; do mv d d.real && ln -s /etc d"
+                    + " && sleep 0.02; rm -f d; mv d.real d; sleep 0.03; done");
+            byte[] large = new byte[40 << 10]; // above the helper shell path (32 KiB): Docker's archive API
+            Arrays.fill(large, (byte) 'x');
+            int written = 0;
+            try {
+                for (int i = 0; i < 30; i++) {
+                    for (byte[] content : List.of("small".getBytes(StandardCharsets.UTF_8), large)) {
+                        try {
+                            raced.writeFile("/workspace/race/d/sj-race-" + i + "-" + content.length + ".txt", content);
+                            written++;
+                        } catch (SandboxException e) {
+                            // the directory was a link at that moment: refused, as it should be
+                        }
                     }
                 }
+            } finally {
+                raced.killProcess(swapper.id());
             }
+            ExecResult etc = raced.exec("find /etc -name 'sj-race-*' ; find /etc -name '.sj-partial-*' | wc -l");
+            assertThat(etc.stdout().lines().filter(l -> l.contains("sj-race-"))).as("files under their own name in /etc").isEmpty();
+            System.out.println("RELIABILITY writes racing a link swap: " + written + " of 60 written, randomly named partial"
+                    + " files left in /etc: " + etc.stdout().strip());
+            assertThat(written).as("some writes got through between the swaps").isPositive();
         } finally {
-            sandbox.killProcess(swapper.id());
+            raced.destroy();
         }
-        ExecResult etc = sandbox.exec("find /etc -name 'sj-race-*' ; find /etc -name '.sj-partial-*' | wc -l");
-        assertThat(etc.stdout().lines().filter(l -> l.contains("sj-race-"))).as("files under their own name in /etc").isEmpty();
-        System.out.println("RELIABILITY writes racing a link swap: " + written + " of 60 written, randomly named partial files"
-                + " left in /etc: " + etc.stdout().strip());
-        assertThat(written).as("some writes got through between the swaps").isPositive();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sandboxjobs.engine.internal.sandbox;
 
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.sandboxjobs.engine.ErrorCode;
@@ -79,8 +80,8 @@ final class FileWrites {
         ExecOutput out;
         try {
             out = sandbox.helperShells.call(sandbox.containerId(), argv, 64 * 1024, SHELL_WRITE_TIMEOUT);
-        } catch (SandboxException | DockerException e) {
-            throw e;
+        } catch (ConflictException | NotFoundException e) {
+            throw e; // the container stopped or is gone: the archive API would fail alike
         } catch (RuntimeException e) {
             LOG.debug("No helper shell for a write in sandbox {}; using Docker's archive API", sandbox.id, e);
             return false;
