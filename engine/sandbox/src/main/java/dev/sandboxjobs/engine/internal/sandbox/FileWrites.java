@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
 import java.io.ByteArrayInputStream;
@@ -150,8 +151,8 @@ final class FileWrites {
         // sandbox's user: a stream can fail halfway, after Docker has extracted part of it (no
         // partial file is ever seen); and Docker extracts as root into a directory it resolves
         // again after the check above, so code in the sandbox that swaps that directory for a link
-        // meanwhile only makes a file of a name it cannot guess land elsewhere, and the rename,
-        // which the kernel checks as the user, fails
+        // meanwhile only makes a file of a name it cannot guess land elsewhere, the rename (which
+        // the kernel checks as the user) fails, and that file is looked for and removed
         String parent = PosixPaths.parent(abs);
         String partialName = ".sj-partial-" + HexFormat.of().formatHex(SandboxRuntime.randomBytes(8));
         String partial = parent.endsWith("/") ? parent + partialName : parent + "/" + partialName;
@@ -159,14 +160,38 @@ final class FileWrites {
             putArchive(abs, partialName, content, size);
             checkNoMore(content, partial);
         } catch (RuntimeException e) {
-            FileOps.fileOp(sandbox, List.of("delete", partial));
+            removePartial(partial, partialName);
             throw e;
         }
         try {
-            FileOps.check(FileOps.fileOp(sandbox, List.of("rename", partial, abs)), abs);
+            ExecOutput renamed = FileOps.fileOp(sandbox, List.of("rename", partial, abs));
+            if (renamed.exitCode() == 10) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Writing " + abs + " failed: its directory was"
+                        + " replaced while the file was written (by a process in the sandbox?), and nothing was"
+                        + " written. Write it again.");
+            }
+            FileOps.check(renamed, abs);
         } catch (RuntimeException e) {
-            FileOps.fileOp(sandbox, List.of("delete", partial));
+            removePartial(partial, partialName);
             throw e;
+        }
+    }
+
+    /**
+     * Removes a partial file after a failure. When the sandbox's user cannot remove it where it was
+     * written (not there, or there through a link to where the user may not write: its directory
+     * was swapped meanwhile, see {@link #putFile}) in a sandbox that does not run as root, root
+     * looks for it by its random name in the container's own file system and removes it.
+     */
+    private void removePartial(String partial, String partialName) {
+        try {
+            ExecOutput removed = FileOps.fileOp(sandbox, List.of("delete", partial));
+            if (removed.exitCode() != 0 && owner.ids()[0] != 0) {
+                sandbox.containers.exec(sandbox.containerId(), List.of("find", "/", "-xdev", "-type", "f", "-name",
+                        partialName, "-delete"), List.of(), "/", 64 * 1024, Containers.ROOT);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not remove the partial file {} in sandbox {}", partial, sandbox.id, e);
         }
     }
 
