@@ -30,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes files through Docker's archive API as a tar stream (never as bytes on a shell's stdin, where
- * a writer that stopped early would leave the rest to be read as commands); streams of unknown
- * length in chunks joined at the end.
+ * Writes files: small ones held in memory as the sandbox's user through a helper shell (the content
+ * as one argument record, never as bytes on a shell's stdin, where a writer that stopped early
+ * would leave the rest to be read as commands); the others through Docker's archive API as a tar
+ * stream, under a random name renamed into place by the user; streams of unknown length in chunks
+ * joined at the end.
  */
 final class FileWrites {
     private static final Logger LOG = LoggerFactory.getLogger(FileWrites.class);
@@ -160,7 +162,7 @@ final class FileWrites {
             putArchive(abs, partialName, content, size);
             checkNoMore(content, partial);
         } catch (RuntimeException e) {
-            removePartial(partial, partialName);
+            removePartial(partial, partialName, false);
             throw e;
         }
         try {
@@ -172,21 +174,22 @@ final class FileWrites {
             }
             FileOps.check(renamed, abs);
         } catch (RuntimeException e) {
-            removePartial(partial, partialName);
+            removePartial(partial, partialName, true);
             throw e;
         }
     }
 
     /**
-     * Removes a partial file after a failure. When the sandbox's user cannot remove it where it was
-     * written (not there, or there through a link to where the user may not write: its directory
-     * was swapped meanwhile, see {@link #putFile}) in a sandbox that does not run as root, root
-     * looks for it by its random name in the container's own file system and removes it.
+     * Removes a partial file after a failure, as the sandbox's user. In a sandbox that does not run
+     * as root, when the user cannot remove it where it was written (there through a link to where
+     * the user may not write, or, once the extraction had succeeded, not there at all: its directory
+     * was swapped meanwhile, see {@link #putFile}), root looks for it by its random name in the
+     * container's own file system and removes it.
      */
-    private void removePartial(String partial, String partialName) {
+    private void removePartial(String partial, String partialName, boolean extracted) {
         try {
-            ExecOutput removed = FileOps.fileOp(sandbox, List.of("delete", partial));
-            if (removed.exitCode() != 0 && owner.ids()[0] != 0) {
+            int exit = FileOps.fileOp(sandbox, List.of("delete", partial)).exitCode();
+            if (exit != 0 && (exit != 10 || extracted) && owner.ids()[0] != 0) {
                 sandbox.containers.exec(sandbox.containerId(), List.of("find", "/", "-xdev", "-type", "f", "-name",
                         partialName, "-delete"), List.of(), "/", 64 * 1024, Containers.ROOT);
             }
