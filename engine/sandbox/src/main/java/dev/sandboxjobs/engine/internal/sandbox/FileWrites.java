@@ -74,9 +74,7 @@ final class FileWrites {
      * content never goes to a Docker exec's arguments, which Docker keeps with the exec.
      */
     private boolean writeThroughShell(String abs, byte[] content) {
-        if (PosixPaths.name(abs).isEmpty()) {
-            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
-        }
+        fileName(abs);
         String text = nulFreeUtf8(content);
         List<String> argv = List.of("bash", "-c", Scripts.PUT_FILE, "sj-put", abs, text != null ? "text" : "base64",
                 text != null ? text : Base64.getEncoder().encodeToString(content));
@@ -139,10 +137,7 @@ final class FileWrites {
     }
 
     private void putFile(String abs, InputStream content, long size) {
-        String name = PosixPaths.name(abs);
-        if (name.isEmpty()) {
-            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
-        }
+        String name = fileName(abs);
         if (content.getClass() == ByteArrayInputStream.class && owner.ids()[0] == 0) {
             // root may write anywhere in its container, and all of the content is at hand
             putArchive(abs, name, content, size);
@@ -196,6 +191,15 @@ final class FileWrites {
         } catch (RuntimeException e) {
             LOG.debug("Could not remove the partial file {} in sandbox {}", partial, sandbox.id, e);
         }
+    }
+
+    /** The name of the file {@code abs} writes; {@code /} is refused, as a directory. */
+    private static String fileName(String abs) {
+        String name = PosixPaths.name(abs);
+        if (name.isEmpty()) {
+            throw new SandboxException(ErrorCode.IS_A_DIRECTORY, "/ is a directory; give a file path.");
+        }
+        return name;
     }
 
     /** A stream with more bytes than its declared size is refused. */
