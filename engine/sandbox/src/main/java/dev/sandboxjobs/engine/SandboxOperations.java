@@ -219,14 +219,19 @@ public interface SandboxOperations {
      * host): every file, hidden ones and {@code .git} included, with its permission bits;
      * symbolic links are copied as links, never followed; other special files are skipped.
      * {@code targetDir} is created if missing and existing files in it are replaced. The copies
-     * belong to the sandbox's user, so that commands can change them.
+     * belong to the sandbox's user, so that commands can change them: the user extracts them
+     * ({@code tar -x} in the sandbox, fed the stream on its stdin), so they only go where it may
+     * write, as with its own {@code cp}; an image without {@code tar} is copied into through
+     * Docker's archive endpoint.
      *
      * <pre>{@code
      * sandbox.copyIn(Path.of("/home/me/project"), "/workspace/project");
      * }</pre>
      *
      * @throws SandboxException {@link ErrorCode#FILE_NOT_FOUND} when {@code hostDirectory} is not a
-     *                          directory, {@link ErrorCode#NOT_A_DIRECTORY} when the target is a file
+     *                          directory, {@link ErrorCode#NOT_A_DIRECTORY} when the target is a file,
+     *                          {@link ErrorCode#SANDBOX_ERROR} with tar's reason when the user may not
+     *                          write a part of the target (what was copied before stays)
      */
     void copyIn(Path hostDirectory, String targetDir);
 

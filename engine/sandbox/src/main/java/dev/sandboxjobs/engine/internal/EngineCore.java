@@ -14,6 +14,7 @@ import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerClients;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecSockets;
+import dev.sandboxjobs.engine.internal.docker.TarExtraction;
 import dev.sandboxjobs.engine.internal.sandbox.EnginePreviews;
 import dev.sandboxjobs.engine.internal.sandbox.SandboxEvents;
 import dev.sandboxjobs.engine.internal.sandbox.SandboxRegistry;
@@ -79,7 +80,7 @@ public final class EngineCore implements AutoCloseable {
             this.registry = new SandboxRegistry(containers, new SandboxRepository(database), config.clock(),
                     engineId, config.image(), config.defaults(), executor,
                     new SandboxServices(previews, config.prewarmInterpreters(), pool, executor, backups, egress,
-                            events));
+                            events, TarExtraction.over(containers.client(), execSockets)));
             this.previews.attach(registry);
             this.egress.attach(registry);
         } catch (RuntimeException e) {

@@ -74,6 +74,11 @@ public final class ExecSockets {
         return host.startsWith("unix://");
     }
 
+    /** Whether {@link Hijacked#closeStdin()} can end an exec's stdin alone (not over TLS). */
+    public boolean canEndStdin() {
+        return tlsCertDir == null;
+    }
+
     /** Starts the created exec {@code execId} (made with stdin, stdout and stderr attached, no TTY). */
     public Hijacked start(String execId) throws IOException {
         Connection connection = connect();

@@ -3,7 +3,9 @@ package dev.sandboxjobs.engine.internal.sandbox;
 import com.github.dockerjava.api.exception.DockerException;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
+import dev.sandboxjobs.engine.internal.docker.Containers.TarBody;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
+import dev.sandboxjobs.engine.internal.docker.TarExtraction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,9 +21,15 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Copies a directory of the host into a sandbox as one tar stream, owned by the sandbox's user. */
+/**
+ * Copies a directory of the host into a sandbox as one tar stream, extracted by the sandbox's user
+ * ({@link TarExtraction}) and owned by that user.
+ */
 final class DirectoryCopy {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryCopy.class);
     private final SandboxRuntime sandbox;
 
     DirectoryCopy(SandboxRuntime sandbox) {
@@ -36,13 +44,16 @@ final class DirectoryCopy {
                     + " on the host. Give the path of an existing directory.");
         }
         sandbox.call(() -> {
-            // made if missing; Docker extracts as root: the sandbox's user must be allowed to write there itself
+            // made if missing, as the user: the user must be allowed to write there itself
             FileOps.check(FileOps.fileOp(sandbox, List.of("mkdirw", abs)), abs);
             int[] owner = new FileOwner(sandbox).ids();
-            // the tar is written in this thread straight onto the request (on a local socket: no pipe,
-            // no second thread, not docker-java's transport)
+            // the tar is written in this thread straight onto the connection
+            TarBody body = out -> writeDirectoryTar(out, root, owner[0], owner[1]);
             try {
-                sandbox.containers.putArchive(sandbox.containerId(), abs, out -> writeDirectoryTar(out, root, owner[0], owner[1]));
+                if (!extractAsTheUser(root, abs, body)) {
+                    // Docker extracts as root, into the path as it finds it then
+                    sandbox.containers.putArchive(sandbox.containerId(), abs, body);
+                }
             } catch (DockerException e) {
                 throw DockerErrors.error("Cannot copy " + root + " into " + abs, e);
             } catch (UncheckedIOException e) {
@@ -52,6 +63,37 @@ final class DirectoryCopy {
             }
             return null;
         });
+    }
+
+    /**
+     * Extracts the tree with {@code tar} run as the sandbox's user, so that no file can land where
+     * the user cannot write, even if code in the sandbox swaps {@code abs} (or a directory in it) for
+     * a link meanwhile. False when that is not possible here (a TLS Docker host, an image without
+     * {@code tar}): nothing was extracted then.
+     */
+    private boolean extractAsTheUser(Path root, String abs, TarBody body) {
+        TarExtraction extraction = sandbox.services.extraction();
+        if (extraction == null) {
+            return false;
+        }
+        String containerId = sandbox.containerId();
+        TarExtraction.Outcome outcome = extraction.extract(containerId, sandbox.containers.userOf(containerId), abs, body);
+        if (!outcome.started()) {
+            LOG.debug("No tar in sandbox {} ({}); copying {} through Docker's archive endpoint", sandbox.id(),
+                    outcome.stderr(), root);
+            return false;
+        }
+        if (!outcome.succeeded()) {
+            String err = outcome.stderr();
+            // tar says "File exists" for a file it could not replace in a directory the user cannot write
+            boolean denied = err.contains("Permission denied") || err.contains("File exists");
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Copying " + root + " into " + abs + " failed: tar, run"
+                    + " as the sandbox's user, exited with " + outcome.exitCode() + (err.isEmpty() ? "" : ": " + err)
+                    + (denied ? "\nThe sandbox's user may not write everywhere the copy goes: a directory of " + abs
+                    + " is not writable to it (one it made read-only can be made writable first: chmod -R u+w)." : "")
+                    + "\nWhat was copied before the failure stays in " + abs + ".");
+        }
+        return true;
     }
 
     private static void writeDirectoryTar(OutputStream out, Path root, int uid, int gid)

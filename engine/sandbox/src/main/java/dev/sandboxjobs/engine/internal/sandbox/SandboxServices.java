@@ -2,6 +2,7 @@ package dev.sandboxjobs.engine.internal.sandbox;
 
 import dev.sandboxjobs.engine.internal.backup.BackupStore;
 import dev.sandboxjobs.engine.egress.internal.EgressService;
+import dev.sandboxjobs.engine.internal.docker.TarExtraction;
 import dev.sandboxjobs.engine.interpreter.CodeLanguage;
 import java.util.Objects;
 import java.util.Set;
@@ -19,9 +20,12 @@ import java.util.concurrent.Executor;
  * @param backups where directory backups are kept
  * @param egress the engine's egress (proxy, network, firewall rules, logs)
  * @param events the engine's {@link dev.sandboxjobs.engine.SandboxListener}s
+ * @param extraction extracts archives as a sandbox's user (directory copies), or null when the
+ *                   Docker host cannot (then Docker's archive endpoint extracts them, as root)
  */
 public record SandboxServices(EnginePreviews previews, Set<CodeLanguage> prewarm, WarmPool pool, Executor background,
-                              BackupStore backups, EgressService egress, SandboxEvents events) {
+                              BackupStore backups, EgressService egress, SandboxEvents events,
+                              TarExtraction extraction) {
     public SandboxServices {
         Objects.requireNonNull(previews, "previews");
         prewarm = Set.copyOf(prewarm);
