@@ -221,8 +221,9 @@ public interface SandboxOperations {
      * {@code targetDir} is created if missing and existing files in it are replaced. The copies
      * belong to the sandbox's user, so that commands can change them: the user extracts them
      * ({@code tar -x} in the sandbox, fed the stream on its stdin), so they only go where it may
-     * write, as with its own {@code cp}; an image without {@code tar} is copied into through
-     * Docker's archive endpoint.
+     * write, as with its own {@code cp}; an image without {@code tar}, and a Docker host reached
+     * over TLS or ssh, are copied into through Docker's archive endpoint (as root, after a check as
+     * the user).
      *
      * <pre>{@code
      * sandbox.copyIn(Path.of("/home/me/project"), "/workspace/project");
@@ -231,7 +232,7 @@ public interface SandboxOperations {
      * @throws SandboxException {@link ErrorCode#FILE_NOT_FOUND} when {@code hostDirectory} is not a
      *                          directory, {@link ErrorCode#NOT_A_DIRECTORY} when the target is a file,
      *                          {@link ErrorCode#SANDBOX_ERROR} with tar's reason when the user may not
-     *                          write a part of the target (what was copied before stays)
+     *                          write a part of the target (what tar could write stays)
      */
     void copyIn(Path hostDirectory, String targetDir);
 

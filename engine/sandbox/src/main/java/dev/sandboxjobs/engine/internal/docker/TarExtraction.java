@@ -2,35 +2,50 @@ package dev.sandboxjobs.engine.internal.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.sandboxjobs.engine.internal.docker.Containers.TarBody;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Extracts a tar archive into a directory of a container as a given user: a {@code tar -x} exec
  * started over a hijacked connection ({@link ExecSockets}) reads the archive on its stdin. Unlike
  * Docker's archive endpoint, which extracts as root into a path it resolves itself, the files can
  * only land where that user may write, whatever code in the container does to the path meanwhile.
- * It is also faster here than the archive endpoint for trees of small files.
  */
 public final class TarExtraction {
     /** The extraction's argv after the directory ({@code -p}: the archive's modes, not the umask). */
     static final List<String> ARGV = List.of("tar", "-x", "-p", "-f", "-", "-C");
-    /** The exit codes of an exec whose program could not be found or run. */
+    /** The exit codes of an exec whose program Docker could not find or start. */
     private static final int NOT_EXECUTABLE = 126;
     private static final int NOT_FOUND = 127;
-    private static final int STDERR_KEPT = 8 << 10;
+    private static final int OUTPUT_KEPT = 8 << 10;
     private static final long EXIT_WAIT_MS = 5_000;
+    /** How long an extraction may go without a byte moving either way before it is given up. */
+    static final long STALL_MS = 60_000;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-jobs-tar-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DockerClient docker;
     private final ExecSockets sockets;
+    private final long stallMs;
 
-    private TarExtraction(DockerClient docker, ExecSockets sockets) {
+    private TarExtraction(DockerClient docker, ExecSockets sockets, long stallMs) {
         this.docker = docker;
         this.sockets = sockets;
+        this.stallMs = stallMs;
     }
 
     /**
@@ -38,18 +53,31 @@ public final class TarExtraction {
      * hijack possible, or TLS, where ending stdin takes closing the whole connection).
      */
     public static TarExtraction over(DockerClient docker, ExecSockets sockets) {
-        return sockets == null || !sockets.canEndStdin() ? null : new TarExtraction(docker, sockets);
+        return over(docker, sockets, STALL_MS);
+    }
+
+    static TarExtraction over(DockerClient docker, ExecSockets sockets, long stallMs) {
+        return sockets == null || !sockets.canEndStdin() ? null : new TarExtraction(docker, sockets, stallMs);
     }
 
     /**
      * How an extraction ended.
      *
-     * @param started whether {@code tar} ran at all: false when the container has no {@code tar}
-     *                (nothing was extracted; the caller may use the archive endpoint instead)
+     * @param exitCode the exec's exit code
+     * @param output   the start of what it wrote (tar's complaints, or Docker's reason for not
+     *                 starting it), trimmed
      */
-    public record Outcome(boolean started, int exitCode, String stderr) {
+    public record Outcome(int exitCode, String output) {
         public boolean succeeded() {
-            return started && exitCode == 0;
+            return exitCode == 0;
+        }
+
+        /**
+         * Whether Docker may not have started {@code tar} at all (126, 127: no such program, or
+         * the exec could not start, for instance at the container's process limit).
+         */
+        public boolean maybeNotStarted() {
+            return exitCode == NOT_FOUND || exitCode == NOT_EXECUTABLE;
         }
     }
 
@@ -59,14 +87,16 @@ public final class TarExtraction {
      * files) is rethrown as an {@link UncheckedIOException}, after the exec was told the archive
      * ended; a tar that stops reading early is reported through the {@link Outcome}, not as a
      * failure to write. Docker's refusals (no such container, not running) are docker-java's
-     * exceptions; a broken connection to Docker an {@link UncheckedIOException}.
+     * exceptions; a broken connection to Docker, an exit Docker does not report, or an
+     * extraction during which nothing moved for {@link #STALL_MS} (a {@code tar} stopped by code
+     * in the container) an {@link UncheckedIOException}.
      */
     public Outcome extract(String containerId, String user, String directory, TarBody body) {
         var create = docker.execCreateCmd(containerId);
         if (user != null) {
             create.withUser(user);
         }
-        String execId = create.withCmd(argv(directory).toArray(String[]::new))
+        String execId = create.withCmd(argv(directory).toArray(String[]::new)).withWorkingDir("/")
                 .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withTty(false)
                 .exec().getId();
         ExecSockets.Hijacked exec;
@@ -75,14 +105,21 @@ public final class TarExtraction {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Progress progress = new Progress();
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+            if (progress.idleMs() > stallMs && stalled.compareAndSet(false, true)) {
+                exec.close();
+            }
+        }, Math.min(stallMs, 1_000), Math.min(stallMs, 1_000), TimeUnit.MILLISECONDS);
         try (exec) {
-            Output output = new Output(exec);
+            Output output = new Output(exec, progress);
             Thread reader = new Thread(output, "sandbox-jobs-tar-output");
             reader.setDaemon(true);
             reader.start();
-            Stdin stdin = new Stdin(exec.stdin());
+            Stdin stdin = new Stdin(exec.stdin(), progress);
             // whole blocks onto the connection, not the tar's 512-byte records one by one
-            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(stdin, 1 << 16);
+            BufferedOutputStream buffered = new BufferedOutputStream(stdin, 1 << 16);
             try {
                 body.writeTo(buffered);
             } catch (IOException e) {
@@ -96,26 +133,33 @@ public final class TarExtraction {
                 buffered.flush();
                 exec.closeStdin();
             } catch (IOException e) {
-                // the exec stopped reading (tar failed, or exited): its exit code says why
+                // the exec stopped reading (tar failed, or exited, or never started): its exit code says why
             }
             join(reader);
-            if (output.failure != null && output.stderr.size() == 0) {
-                throw new UncheckedIOException(output.failure);
+            if (stalled.get()) {
+                throw new UncheckedIOException(new IOException("the extraction in the sandbox made no progress for "
+                        + stallMs / 1000 + " s (its tar stopped or hung) and was given up"));
             }
-            int exit = exitCode(execId);
-            String stderr = output.stderr.toString(StandardCharsets.UTF_8).trim();
-            boolean started = !(exit == NOT_FOUND || exit == NOT_EXECUTABLE);
-            return new Outcome(started, exit, stderr);
+            // an exec that failed or ended early can reset the connection: its exit code comes first
+            Integer exit = exitCode(execId);
+            if (exit == null) {
+                throw new UncheckedIOException(output.failure != null ? output.failure
+                        : new IOException("Docker did not report how the extraction's tar exited"));
+            }
+            return new Outcome(exit, output.text());
+        } finally {
+            watchdog.cancel(false);
         }
     }
 
     static List<String> argv(String directory) {
-        List<String> argv = new java.util.ArrayList<>(ARGV);
+        List<String> argv = new ArrayList<>(ARGV);
         argv.add(directory);
         return argv;
     }
 
-    private int exitCode(String execId) {
+    /** The exec's exit code, or null when Docker does not report one in time. */
+    private Integer exitCode(String execId) {
         // the output ends as the process does; Docker records its exit a moment later
         long deadline = System.nanoTime() + EXIT_WAIT_MS * 1_000_000;
         long pause = 1;
@@ -126,13 +170,13 @@ public final class TarExtraction {
                 return exit.intValue();
             }
             if (System.nanoTime() > deadline) {
-                return -1;
+                return null;
             }
             try {
                 Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return -1;
+                return null;
             }
             pause = Math.min(pause * 2, 50);
         }
@@ -147,14 +191,37 @@ public final class TarExtraction {
         }
     }
 
-    /** Drains the exec's output on its own thread (tar blocks when its stderr fills), keeping the start of stderr. */
+    /** When a byte last moved either way. */
+    private static final class Progress {
+        private volatile long last = System.nanoTime();
+
+        void moved() {
+            last = System.nanoTime();
+        }
+
+        long idleMs() {
+            return (System.nanoTime() - last) / 1_000_000;
+        }
+    }
+
+    /**
+     * Drains the exec's output on its own thread (tar blocks when its stderr fills), keeping the
+     * start of it: tar's complaints on stderr, Docker's reason for not starting it on stdout.
+     */
     private static final class Output implements Runnable {
         private final ExecSockets.Hijacked exec;
-        final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private final Progress progress;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         volatile IOException failure;
 
-        Output(ExecSockets.Hijacked exec) {
+        Output(ExecSockets.Hijacked exec, Progress progress) {
             this.exec = exec;
+            this.progress = progress;
+        }
+
+        /** What was kept; read after the thread ended. */
+        String text() {
+            return kept.toString(StandardCharsets.UTF_8).trim();
         }
 
         @Override
@@ -163,7 +230,6 @@ public final class TarExtraction {
             try {
                 long frame;
                 while ((frame = exec.readFrame()) >= 0) {
-                    boolean err = (int) (frame >>> 32) == ExecSockets.Hijacked.STDERR;
                     long left = frame & 0xffffffffL;
                     while (left > 0) {
                         int n = exec.payload(buffer, 0, (int) Math.min(left, buffer.length));
@@ -171,13 +237,16 @@ public final class TarExtraction {
                             return;
                         }
                         left -= n;
-                        if (err) {
-                            stderr.write(buffer, 0, Math.max(0, Math.min(n, STDERR_KEPT - stderr.size())));
-                        }
+                        progress.moved();
+                        kept.write(buffer, 0, Math.max(0, Math.min(n, OUTPUT_KEPT - kept.size())));
                     }
                 }
             } catch (IOException e) {
                 failure = e;
+            } finally {
+                // the output ends with the exec: a writer still blocked on stdin (a tar that
+                // exited early, or never started, leaves Docker holding it unread) is let go
+                exec.close();
             }
         }
     }
@@ -185,16 +254,19 @@ public final class TarExtraction {
     /** The exec's stdin, remembering whether a write to it failed (as opposed to the archive's source). */
     private static final class Stdin extends OutputStream {
         private final OutputStream out;
+        private final Progress progress;
         volatile boolean failed;
 
-        Stdin(OutputStream out) {
+        Stdin(OutputStream out, Progress progress) {
             this.out = out;
+            this.progress = progress;
         }
 
         @Override
         public void write(int b) throws IOException {
             try {
                 out.write(b);
+                progress.moved();
             } catch (IOException e) {
                 failed = true;
                 throw e;
@@ -205,6 +277,7 @@ public final class TarExtraction {
         public void write(byte[] b, int off, int len) throws IOException {
             try {
                 out.write(b, off, len);
+                progress.moved();
             } catch (IOException e) {
                 failed = true;
                 throw e;

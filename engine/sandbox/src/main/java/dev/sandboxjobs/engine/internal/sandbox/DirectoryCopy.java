@@ -50,7 +50,7 @@ final class DirectoryCopy {
             // the tar is written in this thread straight onto the connection
             TarBody body = out -> writeDirectoryTar(out, root, owner[0], owner[1]);
             try {
-                if (!extractAsTheUser(root, abs, body)) {
+                if (!extractAsTheUser(root, abs, body, owner[0] == 0)) {
                     // Docker extracts as root, into the path as it finds it then
                     sandbox.containers.putArchive(sandbox.containerId(), abs, body);
                 }
@@ -68,32 +68,41 @@ final class DirectoryCopy {
     /**
      * Extracts the tree with {@code tar} run as the sandbox's user, so that no file can land where
      * the user cannot write, even if code in the sandbox swaps {@code abs} (or a directory in it) for
-     * a link meanwhile. False when that is not possible here (a TLS Docker host, an image without
-     * {@code tar}): nothing was extracted then.
+     * a link meanwhile. False when that is not possible here (a Docker host reached over TLS or ssh,
+     * an image without {@code tar}): nothing was extracted then.
      */
-    private boolean extractAsTheUser(Path root, String abs, TarBody body) {
+    private boolean extractAsTheUser(Path root, String abs, TarBody body, boolean rootUser) {
         TarExtraction extraction = sandbox.services.extraction();
         if (extraction == null) {
             return false;
         }
         String containerId = sandbox.containerId();
         TarExtraction.Outcome outcome = extraction.extract(containerId, sandbox.containers.userOf(containerId), abs, body);
-        if (!outcome.started()) {
-            LOG.debug("No tar in sandbox {} ({}); copying {} through Docker's archive endpoint", sandbox.id(),
-                    outcome.stderr(), root);
+        if (outcome.succeeded()) {
+            return true;
+        }
+        // Docker's archive endpoint extracts as root: for another user only when tar is really
+        // missing, never because an exec failed to start (code in the sandbox can make it fail)
+        if (outcome.maybeNotStarted() && (rootUser || tarIsMissing())) {
+            LOG.debug("tar did not run in sandbox {} (exit {}: {}); copying {} through Docker's archive endpoint",
+                    sandbox.id(), outcome.exitCode(), outcome.output(), root);
             return false;
         }
-        if (!outcome.succeeded()) {
-            String err = outcome.stderr();
-            // tar says "File exists" for a file it could not replace in a directory the user cannot write
-            boolean denied = err.contains("Permission denied") || err.contains("File exists");
-            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Copying " + root + " into " + abs + " failed: tar, run"
-                    + " as the sandbox's user, exited with " + outcome.exitCode() + (err.isEmpty() ? "" : ": " + err)
-                    + (denied ? "\nThe sandbox's user may not write everywhere the copy goes: a directory of " + abs
-                    + " is not writable to it (one it made read-only can be made writable first: chmod -R u+w)." : "")
-                    + "\nWhat was copied before the failure stays in " + abs + ".");
-        }
-        return true;
+        String err = outcome.output();
+        // tar says "File exists" for a file it could not replace in a directory the user cannot write
+        boolean denied = err.contains("Permission denied") || err.contains("File exists")
+                || err.contains("Cannot change mode") || err.contains("Cannot utime");
+        throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Copying " + root + " into " + abs + " failed: tar, run"
+                + " as the sandbox's user, exited with " + outcome.exitCode() + (err.isEmpty() ? "" : ": " + err)
+                + (denied ? "\nThe sandbox's user may not write everywhere the copy goes: a directory of " + abs
+                + " is not writable to it, or belongs to another user (one it made read-only can be made writable"
+                + " first: chmod -R u+w)." : "")
+                + "\nWhat tar could write stays in " + abs + ".");
+    }
+
+    /** Whether the sandbox's user has no {@code tar} (asked through a helper shell, not a new exec). */
+    private boolean tarIsMissing() {
+        return sandbox.runInternal(List.of("sh", "-c", "command -v tar >/dev/null || exit 3"), 4096).exitCode() == 3;
     }
 
     private static void writeDirectoryTar(OutputStream out, Path root, int uid, int gid)
@@ -145,6 +154,10 @@ final class DirectoryCopy {
 
             private void own(TarArchiveEntry e) {
                 e.setIds(uid, gid);
+                // no names: tar run as root would map a name to the sandbox's account of that name
+                // before it looked at the ids
+                e.setUserName("");
+                e.setGroupName("");
             }
         });
         tar.finish();
