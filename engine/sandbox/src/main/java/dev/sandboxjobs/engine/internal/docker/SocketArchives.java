@@ -56,7 +56,7 @@ final class SocketArchives {
     /** Streams the archive {@code body} writes into {@code directory}; Docker's refusal as docker-java's exceptions. */
     void put(String containerId, String directory, Containers.TarBody body) {
         try (SocketChannel ch = SocketChannel.open(socket)) {
-            OutputStream out = new BufferedOutputStream(new SocketOut(Channels.newOutputStream(ch)), 1 << 16);
+            OutputStream out = new BufferedOutputStream(new SocketOut(Channels.newOutputStream(ch), () -> { }), 1 << 16);
             String head = "PUT " + path(containerId, directory) + " HTTP/1.1\r\nHost: docker\r\n"
                     + "Content-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
             Throwable bodyFailure = null;
@@ -100,7 +100,7 @@ final class SocketArchives {
         }
     }
 
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (type.isInstance(c)) {
                 return true;
@@ -110,17 +110,23 @@ final class SocketArchives {
     }
 
     /** A failure to write to the Docker engine, as opposed to a failure of the content being written. */
-    private static final class SocketWriteFailed extends IOException {
+    static final class SocketWriteFailed extends IOException {
         SocketWriteFailed(IOException cause) {
             super("writing to the Docker engine failed: " + cause.getMessage(), cause);
         }
     }
 
-    private static final class SocketOut extends OutputStream {
+    /**
+     * A connection's output whose failures are {@link SocketWriteFailed}, so that they are told
+     * apart from the failures of what is written; {@code written} runs after each write.
+     */
+    static final class SocketOut extends OutputStream {
         private final OutputStream out;
+        private final Runnable written;
 
-        SocketOut(OutputStream out) {
+        SocketOut(OutputStream out, Runnable written) {
             this.out = out;
+            this.written = written;
         }
 
         @Override
@@ -135,6 +141,7 @@ final class SocketArchives {
             } catch (IOException e) {
                 throw new SocketWriteFailed(e);
             }
+            written.run();
         }
 
         @Override

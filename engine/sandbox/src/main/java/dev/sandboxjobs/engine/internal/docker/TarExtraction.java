@@ -5,13 +5,8 @@ import dev.sandboxjobs.engine.internal.docker.Containers.TarBody;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only land where that user may write, whatever code in the container does to the path meanwhile.
  */
 public final class TarExtraction {
-    /** The extraction's argv after the directory ({@code -p}: the archive's modes, not the umask). */
-    static final List<String> ARGV = List.of("tar", "-x", "-p", "-f", "-", "-C");
     /** The exit codes of an exec whose program Docker could not find or start. */
     private static final int NOT_EXECUTABLE = 126;
     private static final int NOT_FOUND = 127;
@@ -32,11 +25,6 @@ public final class TarExtraction {
     private static final long EXIT_WAIT_MS = 5_000;
     /** How long an extraction may go without a byte moving either way before it is given up. */
     static final long STALL_MS = 60_000;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sandbox-jobs-tar-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final DockerClient docker;
     private final ExecSockets sockets;
@@ -96,7 +84,8 @@ public final class TarExtraction {
         if (user != null) {
             create.withUser(user);
         }
-        String execId = create.withCmd(argv(directory).toArray(String[]::new)).withWorkingDir("/")
+        // -p: the archive's modes, not the umask
+        String execId = create.withCmd("tar", "-x", "-p", "-f", "-", "-C", directory).withWorkingDir("/")
                 .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withTty(false)
                 .exec().getId();
         ExecSockets.Hijacked exec;
@@ -107,7 +96,7 @@ public final class TarExtraction {
         }
         Progress progress = new Progress();
         AtomicBoolean stalled = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+        ScheduledFuture<?> watchdog = ExecSockets.WATCHDOG.scheduleWithFixedDelay(() -> {
             if (progress.idleMs() > stallMs && stalled.compareAndSet(false, true)) {
                 exec.close();
             }
@@ -117,13 +106,13 @@ public final class TarExtraction {
             Thread reader = new Thread(output, "sandbox-jobs-tar-output");
             reader.setDaemon(true);
             reader.start();
-            Stdin stdin = new Stdin(exec.stdin(), progress);
             // whole blocks onto the connection, not the tar's 512-byte records one by one
-            BufferedOutputStream buffered = new BufferedOutputStream(stdin, 1 << 16);
+            BufferedOutputStream buffered = new BufferedOutputStream(
+                    new SocketArchives.SocketOut(exec.stdin(), progress::moved), 1 << 16);
             try {
                 body.writeTo(buffered);
             } catch (IOException e) {
-                if (!stdin.failed) {
+                if (!SocketArchives.causedBy(e, SocketArchives.SocketWriteFailed.class)) {
                     // the host's side failed: the archive is cut short, the exec is told so
                     exec.close();
                     throw new UncheckedIOException(e);
@@ -150,12 +139,6 @@ public final class TarExtraction {
         } finally {
             watchdog.cancel(false);
         }
-    }
-
-    static List<String> argv(String directory) {
-        List<String> argv = new ArrayList<>(ARGV);
-        argv.add(directory);
-        return argv;
     }
 
     /** The exec's exit code, or null when Docker does not report one in time. */
@@ -247,50 +230,6 @@ public final class TarExtraction {
                 // the output ends with the exec: a writer still blocked on stdin (a tar that
                 // exited early, or never started, leaves Docker holding it unread) is let go
                 exec.close();
-            }
-        }
-    }
-
-    /** The exec's stdin, remembering whether a write to it failed (as opposed to the archive's source). */
-    private static final class Stdin extends OutputStream {
-        private final OutputStream out;
-        private final Progress progress;
-        volatile boolean failed;
-
-        Stdin(OutputStream out, Progress progress) {
-            this.out = out;
-            this.progress = progress;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-                progress.moved();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-                progress.moved();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
             }
         }
     }
