@@ -115,7 +115,7 @@ public final class ProjectDetector {
         List<String> notes = new ArrayList<>();
         notes.add("pom.xml found" + (files.has("mvnw") ? "; using the Maven wrapper" : ""));
         return new Detection(ProjectKind.MAVEN, mvn,
-                List.of(Command.argv(mvn, "-B", "-ntp", "-DskipTests", "test-compile")),
+                List.of(Command.argv(mvn, "-B", "-ntp", "-V", "-DskipTests", "test-compile")),
                 List.of(TestCandidate.of(Command.argv(mvn, "-B", "-ntp", "--fail-at-end", "test"), ResultFormat.JUNIT_XML,
                         "{target,**/target}/surefire-reports/TEST-*.xml").runBy("surefire")),
                 Map.of(), "", notes);

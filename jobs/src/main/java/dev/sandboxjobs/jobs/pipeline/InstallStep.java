@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -178,12 +179,15 @@ public final class InstallStep {
         Map<List<String>, CommandResult> known = toolchain.commands().isEmpty() && toolchain.env().isEmpty()
                 ? toolchain.probed() : Map.of();
         // an install by the image's npm or mvn cannot change node, npm, mvn or java: their versions are asked
-        // while it runs (npm --version takes ~0.25 s, mvn -v a JVM's start), not after it
+        // while it runs (npm --version takes ~0.25 s, java -version a JVM's start), not after it; Maven's own
+        // is printed by the install (-V)
         Map<String, String> probeEnv = new LinkedHashMap<>(env);
+        Set<String> printed = ToolVersions.printedByInstall(detection);
         CompletableFuture<Map<String, String>> versionsMeanwhile = toolsStayDuringInstall(detection)
-                ? CompletableFuture.supplyAsync(() -> ToolVersions.probe(sandbox, projectDir, probeEnv, detection, known),
-                        PROBES)
+                ? CompletableFuture.supplyAsync(() -> ToolVersions.probe(sandbox, projectDir, probeEnv, detection, known,
+                        printed), PROBES)
                 : null;
+        StringBuilder installOutput = new StringBuilder();
         for (Command command : detection.install()) {
             shown.add(command.display());
             Duration left = Duration.between(clock.instant(), deadline);
@@ -192,6 +196,7 @@ public final class InstallStep {
             }
             CommandResult r = sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, left));
             output.append(r.combined());
+            installOutput.append(r.combined());
             exit = r.exitCode();
             if (r.timedOut()) {
                 throw timedOut(start, shown, output);
@@ -217,8 +222,9 @@ public final class InstallStep {
         String message = detection.install().isEmpty()
                 ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
                 : "installed with " + detection.tool();
-        Map<String, String> versions = versionsMeanwhile != null ? joined(versionsMeanwhile)
-                : ToolVersions.probe(sandbox, projectDir, env, detection, detection.install().isEmpty() ? known : Map.of());
+        Map<String, String> versions = ToolVersions.fromInstall(printed, installOutput.toString(),
+                versionsMeanwhile != null ? joined(versionsMeanwhile) : ToolVersions.probe(sandbox, projectDir, env,
+                        detection, detection.install().isEmpty() ? known : Map.of(), printed));
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),
                 String.join(" && ", shown), exit, message, output.toString()), toolchain.toolchains(), versions);
     }

@@ -120,6 +120,12 @@ class TestingPipelineDockerTest {
         if (!failure.isEmpty()) {
             assertThat(r.tests().failures()).extracting(TestCase::fullName).containsExactly(failure);
         }
+        assertThat(r.toolVersions()).as("the tools' versions").isNotEmpty()
+                .allSatisfy((tool, version) -> assertThat(version).doesNotStartWith("not found"));
+        if (kind.equals("maven")) { // printed by the install's -V, not asked of a second JVM
+            assertThat(r.toolVersions()).containsKeys("maven", "java");
+            assertThat(r.toolVersions().get("maven")).startsWith("Apache Maven 3.");
+        }
         assertThat(r.artifacts()).containsOnlyKeys("report.json", "junit.xml", "report.md", "report.html");
         String json = Files.readString(Path.of(r.artifacts().get("report.json")));
         assertThat(json).contains("\"projectType\" : \"" + kind + "\"").contains("\"passed\" : " + passed);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -390,5 +391,35 @@ class TestingPipelineTest {
         // the toolchain's answers from before the install stand (each probe is a tool's start: npm's takes ~0.25 s)
         assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("node", "--version"))).hasSize(1);
         assertThat(installs.argvs()).filteredOn(argv -> argv.equals(List.of("npm", "--version"))).hasSize(1);
+    }
+
+    @Test
+    void mavensVersionIsTheLineItsInstallPrintedSoNoSecondJvmAsksIt() {
+        FakeSandbox maven = new FakeSandbox()
+                .file(REPO + "/pom.xml", "<project/>")
+                .on(List.of("mvn", "-B", "-ntp", "-V"), ok("Apache Maven 3.9.11 (3e54c93a704957b63ee3494413a2b544fd3d825b)\n"
+                        + "Maven home: /usr/share/maven\nJava version: 21.0.9, vendor: Debian\n[INFO] BUILD SUCCESS\n"))
+                .on(List.of("java", "-version"), ok("openjdk version \"21.0.9\" 2025-10-21\n"));
+
+        PipelineResult r = run(PipelineRequest.builder("https://git.example.com/calc.git").build(), maven);
+
+        assertThat(maven.argvs()).contains(List.of("mvn", "-B", "-ntp", "-V", "-DskipTests", "test-compile"));
+        assertThat(maven.argvs()).noneMatch(argv -> argv.contains("-v"));
+        assertThat(r.toolVersions()).containsExactly(
+                Map.entry("maven", "Apache Maven 3.9.11 (3e54c93a704957b63ee3494413a2b544fd3d825b)"),
+                Map.entry("java", "openjdk version \"21.0.9\" 2025-10-21"));
+    }
+
+    @Test
+    void anOverriddenMavenInstallLeavesMavensVersionToBeAsked() {
+        FakeSandbox maven = new FakeSandbox()
+                .file(REPO + "/pom.xml", "<project/>")
+                .on(List.of("mvn", "-B", "-v"), ok("Apache Maven 3.9.11\n"));
+
+        PipelineResult r = run(PipelineRequest.builder("https://git.example.com/calc.git").installCommand("mvn -q compile").build(),
+                maven);
+
+        assertThat(maven.argvs()).contains(List.of("mvn", "-B", "-v"));
+        assertThat(r.toolVersions()).containsEntry("maven", "Apache Maven 3.9.11");
     }
 }

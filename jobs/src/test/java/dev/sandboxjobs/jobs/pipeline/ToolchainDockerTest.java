@@ -179,7 +179,7 @@ class ToolchainDockerTest {
             assertThat(u.satisfied()).isTrue();
         });
         assertThat(r.step(InstallStep.NAME).orElseThrow().command())
-                .contains("sha512sum /workspace/.toolchains/maven.tar.gz").endsWith("mvn -B -ntp -DskipTests test-compile");
+                .contains("sha512sum /workspace/.toolchains/maven.tar.gz").endsWith("mvn -B -ntp -V -DskipTests test-compile");
         assertThat(r.tests().passed()).isEqualTo(1);
     }
 
