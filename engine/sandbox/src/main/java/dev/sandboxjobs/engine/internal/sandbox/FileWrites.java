@@ -140,7 +140,8 @@ final class FileWrites {
         String name = fileName(abs);
         if (content.getClass() == ByteArrayInputStream.class && owner.ids()[0] == 0) {
             // root may write anywhere in its container, and all of the content is at hand
-            putArchive(abs, name, content, size);
+            checkWritable(abs);
+            sendArchive(abs, name, content, size);
             checkNoMore(content, abs);
             return;
         }
@@ -153,11 +154,14 @@ final class FileWrites {
         String parent = PosixPaths.parent(abs);
         String partialName = ".sj-partial-" + HexFormat.of().formatHex(SandboxRuntime.randomBytes(8));
         String partial = parent.endsWith("/") ? parent + partialName : parent + "/" + partialName;
+        checkWritable(abs); // refused before anything is sent: no partial file anywhere
         try {
-            putArchive(abs, partialName, content, size);
+            sendArchive(abs, partialName, content, size);
             checkNoMore(content, partial);
         } catch (RuntimeException e) {
-            removePartial(partial, partialName, false);
+            // Docker may have extracted some or all of it before failing, and where it resolved the
+            // directory then, which need not be where it is now: looked for everywhere when not here
+            removePartial(partial, partialName);
             throw e;
         }
         try {
@@ -169,22 +173,22 @@ final class FileWrites {
             }
             FileOps.check(renamed, abs);
         } catch (RuntimeException e) {
-            removePartial(partial, partialName, true);
+            removePartial(partial, partialName);
             throw e;
         }
     }
 
     /**
-     * Removes a partial file after a failure, as the sandbox's user. In a sandbox that does not run
-     * as root, when the user cannot remove it where it was written (there through a link to where
-     * the user may not write, or, once the extraction had succeeded, not there at all: its directory
-     * was swapped meanwhile, see {@link #putFile}), root looks for it by its random name in the
-     * container's own file system and removes it.
+     * Removes a partial file after a failure once Docker was sent the archive, as the sandbox's user.
+     * In a sandbox that does not run as root, when the user cannot remove it where it was written
+     * (there through a link to where the user may not write, or not there at all: its directory was
+     * swapped meanwhile, see {@link #putFile}, or Docker failed before extracting it), root looks for
+     * it by its random name in the container's own file system and removes it.
      */
-    private void removePartial(String partial, String partialName, boolean extracted) {
+    private void removePartial(String partial, String partialName) {
         try {
             int exit = FileOps.fileOp(sandbox, List.of("delete", partial)).exitCode();
-            if (exit != 0 && (exit != 10 || extracted) && owner.ids()[0] != 0) {
+            if (exit != 0 && owner.ids()[0] != 0) {
                 sandbox.containers.exec(sandbox.containerId(), List.of("find", "/", "-xdev", "-type", "f", "-name",
                         partialName, "-delete"), List.of(), "/", 64 * 1024, Containers.ROOT);
             }
@@ -220,11 +224,11 @@ final class FileWrites {
         }
     }
 
-    /** Writes through Docker's archive API, as {@code entry} in the directory of {@code abs}. */
-    private void putArchive(String abs, String entry, InputStream content, long size) {
-        String parent = PosixPaths.parent(abs);
-        // an existing directory would be merged into, not replaced; refuse it as a file write.
-        // Docker extracts as root: the sandbox's user must be allowed to write there itself
+    /**
+     * Refuses a write to an existing directory (Docker would merge into it, not replace it) and,
+     * as Docker extracts as root, one where the sandbox's user may not write itself.
+     */
+    private void checkWritable(String abs) {
         ExecOutput stat = FileOps.fileOp(sandbox, List.of("wfile", abs));
         if (stat.exitCode() == 11) {
             throw new SandboxException(ErrorCode.IS_A_DIRECTORY, abs + " is a directory; choose a file path.");
@@ -232,6 +236,11 @@ final class FileWrites {
         if (stat.exitCode() == 15) {
             FileOps.check(stat, abs);
         }
+    }
+
+    /** Writes through Docker's archive API, as {@code entry} in the directory of {@code abs}, as checked. */
+    private void sendArchive(String abs, String entry, InputStream content, long size) {
+        String parent = PosixPaths.parent(abs);
         try {
             sandbox.containers.putArchive(sandbox.containerId(), parent, out -> writeTar(out, entry, content, size, owner.ids()));
         } catch (ContentFailure e) {
