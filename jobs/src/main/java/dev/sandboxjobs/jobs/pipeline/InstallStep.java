@@ -187,7 +187,7 @@ public final class InstallStep {
                 ? CompletableFuture.supplyAsync(() -> ToolVersions.probe(sandbox, projectDir, probeEnv, detection, known,
                         printed), PROBES)
                 : null;
-        StringBuilder installOutput = new StringBuilder();
+        int installFrom = output.length();
         for (Command command : detection.install()) {
             shown.add(command.display());
             Duration left = Duration.between(clock.instant(), deadline);
@@ -196,7 +196,6 @@ public final class InstallStep {
             }
             CommandResult r = sandbox.exec(command.argv(), ExecSpec.of(projectDir, env, left));
             output.append(r.combined());
-            installOutput.append(r.combined());
             exit = r.exitCode();
             if (r.timedOut()) {
                 throw timedOut(start, shown, output);
@@ -222,7 +221,7 @@ public final class InstallStep {
         String message = detection.install().isEmpty()
                 ? (toolchain.commands().isEmpty() ? "nothing to install" : "toolchain installed; nothing else to install")
                 : "installed with " + detection.tool();
-        Map<String, String> versions = ToolVersions.fromInstall(printed, installOutput.toString(),
+        Map<String, String> versions = ToolVersions.fromInstall(printed, output.substring(installFrom),
                 versionsMeanwhile != null ? joined(versionsMeanwhile) : ToolVersions.probe(sandbox, projectDir, env,
                         detection, detection.install().isEmpty() ? known : Map.of(), printed));
         return new Outcome(detection, env, new StepReport(NAME, StepStatus.SUCCEEDED, elapsed(start),

@@ -82,7 +82,7 @@ final class ToolVersions {
             String first = r.combined().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("Picked up"))
                     .findFirst().orElse("");
             versions.put(ask.getKey(), r.success() && !first.isEmpty()
-                    ? (first.length() > 200 ? first.substring(0, 200) : first) : "not found (exit " + r.exitCode() + ")");
+                    ? clip(first) : "not found (exit " + r.exitCode() + ")");
         }
         return versions;
     }
@@ -104,10 +104,15 @@ final class ToolVersions {
         if (printed.contains("maven")) {
             Optional<String> line = installOutput.lines().map(String::strip).filter(l -> l.startsWith("Apache Maven "))
                     .findFirst();
-            versions.put("maven", line.map(l -> l.length() > 200 ? l.substring(0, 200) : l)
+            versions.put("maven", line.map(ToolVersions::clip)
                     .orElse("not found (the install did not print it)"));
         }
         versions.putAll(probed);
         return versions;
+    }
+
+    /** A version line as the report keeps it: its first 200 characters. */
+    private static String clip(String line) {
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }
