@@ -35,6 +35,8 @@ public final class CloneStep {
     /** Environment variable holding the token inside the git process. */
     static final String TOKEN_ENV = "SANDBOX_JOBS_GIT_TOKEN";
     private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** The header line of {@code git status --porcelain=v2 --branch} that names HEAD's commit. */
+    private static final String BRANCH_OID = "# branch.oid ";
 
     private static String credentialHelper(String variable) {
         return "!f() { test \"$1\" = get || exit 0; echo username=x-access-token; echo \"password=$" + variable + "\"; }; f";
@@ -121,13 +123,24 @@ public final class CloneStep {
             gitClone(sandbox, request.repository(), repo, start, shown, log);
         }
         String commit = "";
-        if (sandbox.listFiles(repo, 1).contains(".git/")) {
-            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), Map.of());
-            commit = head.success() ? head.stdout().strip() : "";
-            if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
-                CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain"), Map.of());
-                dirty = status.success() && !status.stdout().isBlank();
+        // one git call: git looks for the repository in repo alone (a copy without .git has no commit), and a
+        // working copy copied as it is is asked its changes in the same call
+        Map<String, String> here = Map.of("GIT_CEILING_DIRECTORIES", parentOf(repo));
+        if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
+            CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain=v2", "--branch"), here);
+            if (status.success()) {
+                for (String line : status.stdout().lines().toList()) {
+                    if (line.startsWith(BRANCH_OID)) {
+                        String oid = line.substring(BRANCH_OID.length()).strip();
+                        commit = oid.equals("(initial)") ? "" : oid;
+                    } else if (!line.isBlank() && !line.startsWith("#")) {
+                        dirty = true;
+                    }
+                }
             }
+        } else {
+            CommandResult head = git(sandbox, List.of("git", "-C", repo, "rev-parse", "HEAD"), here);
+            commit = head.success() ? head.stdout().strip() : "";
         }
         String projectDir = workspace.project(request.subdirectory());
         if (!request.subdirectory().isEmpty()) {
@@ -244,6 +257,11 @@ public final class CloneStep {
         env.putAll(extraEnv);
         Map<String, SecretValue> secrets = request.token() == null ? Map.of() : Map.of(TOKEN_ENV, request.token());
         return sandbox.exec(argv, new ExecSpec(workspace.root(), env, secrets, request.cloneTimeout()));
+    }
+
+    private static String parentOf(String dir) {
+        int slash = dir.lastIndexOf('/');
+        return slash <= 0 ? "/" : dir.substring(0, slash);
     }
 
     private StepException fail(Instant start, List<String> shown, StringBuilder log, int exitCode, String message) {

@@ -303,14 +303,41 @@ class TestingPipelineTest {
     @Test
     void aLocalDirectoryIsCopiedInAndItsUncommittedChangesAreNoted(@TempDir Path workingCopy) throws Exception {
         Files.writeString(workingCopy.resolve("package.json"), "{}");
-        FakeSandbox sandbox = aNodeRepository().on(List.of("git", "-C", REPO, "status", "--porcelain"), ok(" M src/calc.js\n"));
+        FakeSandbox sandbox = aNodeRepository().on(List.of("git", "-C", REPO, "status", "--porcelain=v2", "--branch"),
+                ok("# branch.oid 89abcdef0123456789abcdef0123456789abcdef\n# branch.head main\n"
+                        + "1 .M N... 100644 100644 100644 3b18e512 3b18e512 src/calc.js\n"));
 
         PipelineResult r = run(PipelineRequest.builder(workingCopy.toString()).build(), sandbox);
 
         assertThat(sandbox.copied).containsExactly(workingCopy.toAbsolutePath().normalize());
         assertThat(sandbox.argvs()).noneMatch(argv -> argv.contains("clone"));
+        // one git call gives the commit and the changes, and git looks for the repository in the copy alone
+        assertThat(sandbox.argvs()).noneMatch(argv -> argv.contains("rev-parse"));
+        assertThat(sandbox.calls).filteredOn(c -> c.argv().contains("status")).singleElement()
+                .satisfies(c -> assertThat(c.spec().env()).containsEntry("GIT_CEILING_DIRECTORIES", "/workspace"));
+        assertThat(r.commit()).isEqualTo("89abcdef0123456789abcdef0123456789abcdef");
         assertThat(r.notes()).contains("the working copy's uncommitted changes were included");
         assertThat(r.repository()).isEqualTo(workingCopy.toString());
+    }
+
+    @Test
+    void aCleanWorkingCopyHasItsCommitAndAnUncommittedRepositoryNone(@TempDir Path workingCopy) throws Exception {
+        Files.writeString(workingCopy.resolve("package.json"), "{}");
+        List<String> status = List.of("git", "-C", REPO, "status", "--porcelain=v2", "--branch");
+
+        PipelineResult clean = run(PipelineRequest.builder(workingCopy.toString()).build(), aNodeRepository()
+                .on(status, ok("# branch.oid 89abcdef0123456789abcdef0123456789abcdef\n# branch.head (detached)\n")));
+        PipelineResult initial = run(PipelineRequest.builder(workingCopy.toString()).build(), aNodeRepository()
+                .on(status, ok("# branch.oid (initial)\n# branch.head main\n? package.json\n")));
+        PipelineResult notARepository = run(PipelineRequest.builder(workingCopy.toString()).build(), aNodeRepository()
+                .on(status, exit(128, "fatal: not a git repository (or any of the parent directories): .git")));
+
+        assertThat(clean.commit()).isEqualTo("89abcdef0123456789abcdef0123456789abcdef");
+        assertThat(clean.notes()).doesNotContain("the working copy's uncommitted changes were included");
+        assertThat(initial.commit()).isEmpty();
+        assertThat(initial.notes()).contains("the working copy's uncommitted changes were included");
+        assertThat(notARepository.commit()).isEmpty();
+        assertThat(notARepository.notes()).doesNotContain("the working copy's uncommitted changes were included");
     }
 
     @Test
