@@ -117,9 +117,7 @@ final class FileOps {
     }
 
     static ExecOutput fileOp(SandboxRuntime sandbox, List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", Scripts.FILE_OPS, "sj-files"));
-        argv.addAll(args);
-        return sandbox.runInternal(argv, 64L << 20);
+        return sandbox.runInternal(Scripts.fileOpsCall(args), Scripts.fileOpsScript(args), 64L << 20);
     }
 
     static void check(ExecOutput out, String what) {

@@ -50,14 +50,13 @@ final class FileReads {
      * path then gives the exact error or streams it.
      */
     private byte[] readOverShell(String abs, long max) {
-        // without a limit: the shell's own function (no script to fork), and a file at the cap takes the archive path
-        List<String> argv = max > 0
-                ? List.of("bash", "-c", Scripts.FILE_OPS, "sj-files", "read", abs, Long.toString(max))
-                : List.of("__sj_read", abs);
+        // the shell's own functions (no script to start); without a limit, a file at the cap takes the archive path
+        List<String> op = List.of("read", abs, Long.toString(max));
+        List<String> argv = max > 0 ? Scripts.fileOpsCall(op) : List.of("__sj_read", abs);
         long cap = Integer.MAX_VALUE - 64;
         ExecOutput out;
         try {
-            out = sandbox.runInternal(argv, cap);
+            out = sandbox.runInternal(argv, max > 0 ? Scripts.fileOpsScript(op) : argv, cap);
         } catch (ConflictException | NotFoundException e) {
             throw e; // the container stopped or is gone: SandboxRuntime.call recovers
         } catch (RuntimeException e) {

@@ -33,14 +33,23 @@ final class InternalShell {
 
     /** Runs {@code argv} in {@code containerId}; falls back to a Docker exec when no helper shell can be used. */
     ExecOutput run(String containerId, List<String> argv, long maxBytes) {
+        return run(containerId, argv, argv, maxBytes);
+    }
+
+    /**
+     * Runs {@code shellArgv} through a helper shell, which may name one of its functions
+     * ({@link Scripts#SESSION_BOOT}), or {@code execArgv}, the same program for a Docker exec,
+     * when no helper shell can be used.
+     */
+    ExecOutput run(String containerId, List<String> shellArgv, List<String> execArgv, long maxBytes) {
         try {
-            return shells.call(containerId, argv, maxBytes, TIMEOUT);
+            return shells.call(containerId, shellArgv, maxBytes, TIMEOUT);
         } catch (ConflictException | NotFoundException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.debug("The helper shell in sandbox {} failed; using a Docker exec", sandboxId, e);
         }
-        return containers.exec(containerId, argv, List.of(), null, maxBytes);
+        return containers.exec(containerId, execArgv, List.of(), null, maxBytes);
     }
 
     /**

@@ -315,6 +315,11 @@ final class SandboxRuntime {
         return internalShell.run(containerId, argv, maxBytes);
     }
 
+    /** {@link #runInternal(List, long)} of a helper shell's function, or of {@code execArgv} in a Docker exec. */
+    ExecOutput runInternal(List<String> shellArgv, List<String> execArgv, long maxBytes) {
+        return internalShell.run(containerId, shellArgv, execArgv, maxBytes);
+    }
+
     /**
      * Whether the kernel's out-of-memory killer killed a process in this sandbox's container since
      * the last call; see {@link InternalShell#oomKilledSinceLastCheck}.

@@ -1,0 +1,91 @@
+package dev.sandboxjobs.engine.internal.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The helper shells' {@code __sj_files} function ({@link Scripts#SESSION_BOOT}) against the
+ * {@code bash -c} script a Docker exec runs ({@link Scripts#FILE_OPS}), on this host's bash and
+ * file system: the same exit codes, output and effects, operation by operation.
+ */
+class FileOpsFunctionTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String stdout) {}
+
+    /** Runs file operation {@code args} through the function (in a booted shell) or the script. */
+    private Run run(boolean function, String... args) throws IOException, InterruptedException {
+        List<String> op = Arrays.asList(args);
+        List<String> argv = new ArrayList<>();
+        if (function) {
+            // the boot as a helper shell reads it, then the call as HelperShells sends it
+            argv.addAll(List.of("bash", "-c", Scripts.SESSION_BOOT + "\"$@\"", "sj-boot"));
+            argv.addAll(Scripts.fileOpsCall(op));
+        } else {
+            argv.addAll(Scripts.fileOpsScript(op));
+        }
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private Run both(String... args) throws Exception {
+        Run script = run(false, args);
+        Run function = run(true, args);
+        assertThat(function).as("__sj_files %s", List.of(args)).isEqualTo(script);
+        return function;
+    }
+
+    @Test
+    void eachOperationGivesTheScriptsExitCodesAndOutput() throws Exception {
+        String file = dir.resolve("hello.txt").toString();
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+
+        assertThat(both("exists", file).exit()).isZero();
+        assertThat(both("exists", dir.resolve("none").toString()).exit()).isEqualTo(10);
+        assertThat(both("stat", dir.toString()).exit()).isEqualTo(11);
+        assertThat(both("read", file, "10")).isEqualTo(new Run(0, "hello"));
+        assertThat(both("read", file, "3").exit()).isEqualTo(19);
+        assertThat(both("read", dir.toString(), "3").exit()).isEqualTo(11);
+        assertThat(both("wfile", dir.resolve("none/x").toString()).exit()).isEqualTo(13);
+        assertThat(both("wfile", dir.resolve("hello.txt/x").toString()).exit()).isEqualTo(12);
+        assertThat(both("delete", dir.toString()).exit()).isEqualTo(11);
+        assertThat(both("rename", file, dir.resolve("none/x").toString()).exit()).isEqualTo(13);
+        assertThat(both("no-such-op", file).exit()).isEqualTo(2);
+        assertThat(both("list", dir.toString()).stdout()).contains("f\t5\t").contains("\thello.txt\0");
+    }
+
+    @Test
+    void operationsWithEffectsHaveTheSameOnes() throws Exception {
+        for (boolean function : new boolean[] {false, true}) {
+            Path d = Files.createDirectories(dir.resolve(function ? "function" : "script"));
+            Files.writeString(d.resolve("a"), "one,");
+            Files.writeString(d.resolve("b"), "two");
+
+            assertThat(run(function, "mkdir", d.resolve("sub").toString()).exit()).isZero();
+            assertThat(run(function, "mkdir", d.resolve("sub").toString()).exit()).isEqualTo(14);
+            assertThat(run(function, "concat", d.resolve("ab").toString(), d.resolve("a").toString(),
+                    d.resolve("b").toString()).exit()).isZero();
+            assertThat(run(function, "rename", d.resolve("ab").toString(), d.resolve("sub/c").toString()).exit()).isZero();
+            assertThat(run(function, "delete", d.resolve("sub/missing").toString()).exit()).isEqualTo(10);
+
+            // concat joins the parts and removes them (its shift works on the function's arguments)
+            assertThat(Files.readString(d.resolve("sub/c"))).isEqualTo("one,two");
+            assertThat(d.resolve("a")).doesNotExist();
+            assertThat(d.resolve("b")).doesNotExist();
+        }
+    }
+}
