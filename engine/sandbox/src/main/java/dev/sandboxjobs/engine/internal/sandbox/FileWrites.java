@@ -76,7 +76,7 @@ final class FileWrites {
     private boolean writeThroughShell(String abs, byte[] content) {
         fileName(abs);
         String text = nulFreeUtf8(content);
-        List<String> argv = List.of("bash", "-c", Scripts.PUT_FILE, "sj-put", abs, text != null ? "text" : "base64",
+        List<String> argv = List.of("__sj_put", abs, text != null ? "text" : "base64",
                 text != null ? text : Base64.getEncoder().encodeToString(content));
         ExecOutput out;
         try {

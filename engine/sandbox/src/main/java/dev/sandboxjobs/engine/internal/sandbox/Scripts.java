@@ -22,7 +22,7 @@ final class Scripts {
      * prints a regular file (11: a directory, 18: not a regular file) without forking a script.
      * {@code __sj_files OP PATH [PATH2]} is {@link #FILE_OPS} in a subshell of the shell: a fork,
      * where {@code bash -c} of the script (whose text the shell reads a byte at a time as a record)
-     * costs about 12 ms more here.
+     * costs about 12 ms more here. {@code __sj_put PATH text|base64 CONTENT} is {@link #PUT_FILE} alike.
      */
     static final String SESSION_BOOT = """
             set +m +e +u +o pipefail
@@ -101,7 +101,7 @@ final class Scripts {
               local __sj_n=$1 __sj_i __sj_kv
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; export "$__sj_kv"; done
             }
-            """ + "__sj_files() (\n" + Scripts.FILE_OPS + ")\n";
+            """ + "__sj_files() (\n" + Scripts.FILE_OPS + ")\n__sj_put() (\n" + Scripts.PUT_FILE + ")\n";
 
     /** The argv of file operation {@code args} ({@link #FILE_OPS}) for a helper shell: its function. */
     static List<String> fileOpsCall(List<String> args) {
@@ -204,14 +204,14 @@ final class Scripts {
     /**
      * Writes a small file as the sandbox's user, with the exit codes of {@link #FILE_OPS} (11, 12,
      * 13, 15; 20: writing or renaming failed): the content goes into a new file beside the target
-     * (mode 0644), which is renamed over it. Kept short, as the helper shell reads it a byte at a
-     * time with each call. Argv: SCRIPT name PATH text|base64 CONTENT.
+     * (mode 0644), which is renamed over it. A helper shell's function ({@code __sj_put}, see
+     * {@link #SESSION_BOOT}): its argv is PATH text|base64 CONTENT.
      */
     static final String PUT_FILE = """
             p=$1; d=${p%/*}; d=${d:-/}
             [ -d "$p" ] && exit 11; [ -e "$d" ] || exit 13; [ -d "$d" ] || exit 12
             [ -w "$d" ] && [ -x "$d" ] || exit 15; [ -e "$p" ] && ! [ -w "$p" ] && exit 15
-            t=${d%/}/.sj-put-$$-$RANDOM$RANDOM; umask 022
+            t=${d%/}/.sj-put-$BASHPID-$RANDOM$RANDOM; umask 022
             if [ "$2" = text ]; then printf '%s' "$3" > "$t"; else base64 -d <<< "$3" > "$t"; fi \
               && mv -fT -- "$t" "$p" || { rm -f -- "$t"; exit 20; }
             """;

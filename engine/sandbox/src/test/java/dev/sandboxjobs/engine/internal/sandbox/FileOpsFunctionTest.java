@@ -88,4 +88,37 @@ class FileOpsFunctionTest {
             assertThat(d.resolve("b")).doesNotExist();
         }
     }
+
+    /** Runs {@code argv} in a shell booted as a helper shell is. */
+    private Run booted(String... argv) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("bash", "-c", Scripts.SESSION_BOOT + "\"$@\"", "sj-boot"));
+        all.addAll(List.of(argv));
+        Process p = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void smallWritesGoThroughTheShellsPutFunction() throws Exception {
+        Path text = dir.resolve("notes.txt");
+        Path binary = dir.resolve("blob.bin");
+        Files.writeString(text, "old");
+
+        assertThat(booted("__sj_put", text.toString(), "text", "line 1\n$(not run) `id`\n").exit()).isZero();
+        assertThat(booted("__sj_put", binary.toString(), "base64", "AAEC/w==").exit()).isZero();
+        assertThat(booted("__sj_put", dir.resolve("none/x").toString(), "text", "x").exit()).isEqualTo(13);
+        assertThat(booted("__sj_put", dir.toString(), "text", "x").exit()).isEqualTo(11);
+        assertThat(booted("__sj_put", text.resolve("x").toString(), "text", "x").exit()).isEqualTo(12);
+
+        assertThat(Files.readString(text)).isEqualTo("line 1\n$(not run) `id`\n");
+        assertThat(Files.readAllBytes(binary)).containsExactly(0, 1, 2, 0xff);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(binary)))
+                .isEqualTo("rw-r--r--");
+        // nothing is left beside the files: each was written under a temporary name and renamed
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "blob.bin");
+        }
+    }
 }
