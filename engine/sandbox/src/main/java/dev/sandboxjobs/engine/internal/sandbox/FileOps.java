@@ -117,7 +117,8 @@ final class FileOps {
     }
 
     static ExecOutput fileOp(SandboxRuntime sandbox, List<String> args) {
-        return sandbox.runInternal(Scripts.fileOpsCall(args), Scripts.fileOpsScript(args), 64L << 20);
+        return sandbox.internalShell.run(sandbox.containerId(), Scripts.fileOpsCall(args),
+                Scripts.fileOpsScript(args), 64L << 20);
     }
 
     static void check(ExecOutput out, String what) {

@@ -56,7 +56,7 @@ final class FileReads {
         long cap = Integer.MAX_VALUE - 64;
         ExecOutput out;
         try {
-            out = sandbox.runInternal(argv, max > 0 ? Scripts.fileOpsScript(op) : argv, cap);
+            out = sandbox.internalShell.run(sandbox.containerId(), argv, max > 0 ? Scripts.fileOpsScript(op) : argv, cap);
         } catch (ConflictException | NotFoundException e) {
             throw e; // the container stopped or is gone: SandboxRuntime.call recovers
         } catch (RuntimeException e) {

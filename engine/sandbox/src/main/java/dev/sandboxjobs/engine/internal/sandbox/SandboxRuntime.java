@@ -55,7 +55,7 @@ final class SandboxRuntime {
     final SandboxEnvironment environment;
     private final Sessions sessions;
     private final PrebootedShell prebooted;
-    private final InternalShell internalShell;
+    final InternalShell internalShell;
     final HelperShells helperShells;
     private final InterpreterSlot interpreter;
     private volatile String containerId;
@@ -313,11 +313,6 @@ final class SandboxRuntime {
      */
     ExecOutput runInternal(List<String> argv, long maxBytes) {
         return internalShell.run(containerId, argv, maxBytes);
-    }
-
-    /** {@link #runInternal(List, long)} of a helper shell's function, or of {@code execArgv} in a Docker exec. */
-    ExecOutput runInternal(List<String> shellArgv, List<String> execArgv, long maxBytes) {
-        return internalShell.run(containerId, shellArgv, execArgv, maxBytes);
     }
 
     /**

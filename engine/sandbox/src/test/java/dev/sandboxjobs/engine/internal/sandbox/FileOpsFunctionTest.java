@@ -27,14 +27,10 @@ class FileOpsFunctionTest {
     /** Runs file operation {@code args} through the function (in a booted shell) or the script. */
     private Run run(boolean function, String... args) throws IOException, InterruptedException {
         List<String> op = Arrays.asList(args);
-        List<String> argv = new ArrayList<>();
-        if (function) {
-            // the boot as a helper shell reads it, then the call as HelperShells sends it
-            argv.addAll(List.of("bash", "-c", Scripts.SESSION_BOOT + "\"$@\"", "sj-boot"));
-            argv.addAll(Scripts.fileOpsCall(op));
-        } else {
-            argv.addAll(Scripts.fileOpsScript(op));
-        }
+        return function ? booted(Scripts.fileOpsCall(op).toArray(String[]::new)) : process(Scripts.fileOpsScript(op));
+    }
+
+    private static Run process(List<String> argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -89,15 +85,11 @@ class FileOpsFunctionTest {
         }
     }
 
-    /** Runs {@code argv} in a shell booted as a helper shell is. */
-    private Run booted(String... argv) throws IOException, InterruptedException {
+    /** Runs {@code argv} in a shell booted as a helper shell is, as a call to it (HelperShells) runs it. */
+    private static Run booted(String... argv) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("bash", "-c", Scripts.SESSION_BOOT + "\"$@\"", "sj-boot"));
         all.addAll(List.of(argv));
-        Process p = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+        return process(all);
     }
 
     @Test
