@@ -125,7 +125,7 @@ public final class CloneStep {
         String commit = "";
         // one git call: git looks for the repository in repo alone (a copy without .git has no commit), and a
         // working copy copied as it is is asked its changes in the same call
-        Map<String, String> here = Map.of("GIT_CEILING_DIRECTORIES", parentOf(repo));
+        Map<String, String> here = Map.of("GIT_CEILING_DIRECTORIES", workspace.root()); // repo's parent
         if (request.sourceKind() == PipelineRequest.SourceKind.LOCAL_DIRECTORY && request.ref().isEmpty()) {
             CommandResult status = git(sandbox, List.of("git", "-C", repo, "status", "--porcelain=v2", "--branch"), here);
             if (status.success()) {
@@ -257,11 +257,6 @@ public final class CloneStep {
         env.putAll(extraEnv);
         Map<String, SecretValue> secrets = request.token() == null ? Map.of() : Map.of(TOKEN_ENV, request.token());
         return sandbox.exec(argv, new ExecSpec(workspace.root(), env, secrets, request.cloneTimeout()));
-    }
-
-    private static String parentOf(String dir) {
-        int slash = dir.lastIndexOf('/');
-        return slash <= 0 ? "/" : dir.substring(0, slash);
     }
 
     private StepException fail(Instant start, List<String> shown, StringBuilder log, int exitCode, String message) {
