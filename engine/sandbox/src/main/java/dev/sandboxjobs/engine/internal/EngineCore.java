@@ -61,8 +61,8 @@ public final class EngineCore implements AutoCloseable {
     private volatile int orphansReapedAtStart;
     private volatile boolean closed;
 
-    private EngineCore(EngineConfig config, Database database, boolean ownsDatabase, Containers containers,
-            ExecSockets execSockets) {
+    private EngineCore(EngineConfig config, Database database, boolean ownsDatabase, Containers containers) {
+        ExecSockets execSockets = containers.sockets();
         this.config = config;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
@@ -105,7 +105,8 @@ public final class EngineCore implements AutoCloseable {
         } catch (RuntimeException e) {
             throw DockerErrors.unavailable(host, e);
         }
-        Containers containers = new Containers(connected.client(), host, connected.apiVersion());
+        ExecSockets execSockets = ExecSockets.forHost(host, connected.apiVersion(), tls);
+        Containers containers = new Containers(connected.client(), host, connected.apiVersion(), execSockets);
         Database db = config.database();
         boolean owns = db == null;
         try {
@@ -118,7 +119,7 @@ public final class EngineCore implements AutoCloseable {
         }
         EngineCore core;
         try {
-            core = new EngineCore(config, db, owns, containers, ExecSockets.forHost(host, connected.apiVersion(), tls));
+            core = new EngineCore(config, db, owns, containers);
         } catch (RuntimeException e) {
             containers.close();
             if (owns) {

@@ -1,26 +1,21 @@
 package dev.sandboxjobs.engine.internal.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
-import com.github.dockerjava.api.model.StreamType;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.SandboxSnapshot;
 import dev.sandboxjobs.engine.VolumeMount;
 import dev.sandboxjobs.engine.egress.internal.EgressService;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,6 +57,7 @@ public final class Containers {
     private final DockerClient docker;
     private final String host;
     private final ContainerArchives archives;
+    private final ExecSockets sockets;
     private volatile EgressService egress;
     private final Map<String, String> users = new ConcurrentHashMap<>();
     /** "imageId user" of images whose containers need no preparation for that user (see prepareUnlessKnownReady). */
@@ -73,8 +69,17 @@ public final class Containers {
 
     /** With the negotiated API version, archives on a local Unix socket bypass docker-java (see {@link SocketArchives}). */
     public Containers(DockerClient docker, String host, String apiVersion) {
+        this(docker, host, apiVersion, null);
+    }
+
+    /**
+     * As {@link #Containers(DockerClient, String, String)}, with the hijacked exec connections
+     * ({@code sockets}, null when the host allows none) that long-lived shells speak over.
+     */
+    public Containers(DockerClient docker, String host, String apiVersion, ExecSockets sockets) {
         this.docker = docker;
         this.host = host;
+        this.sockets = sockets;
         this.archives = new ContainerArchives(docker, apiVersion == null ? null : SocketArchives.forHost(host, apiVersion));
     }
 
@@ -91,6 +96,11 @@ public final class Containers {
     /** The engine's egress (network, proxy, firewall rules), used by containers with {@link #EGRESS_NETWORK}. */
     public void useEgress(EgressService value) {
         egress = value;
+    }
+
+    /** Hijacked exec connections to the engine, or null when its address allows none (then docker-java's attach). */
+    public ExecSockets sockets() {
+        return sockets;
     }
 
     /** The Docker engine's address, for messages. */
@@ -426,22 +436,7 @@ public final class Containers {
                 .withAttachStderr(true)
                 .exec()
                 .getId();
-        Collector collector = new Collector(maxBytes);
-        try {
-            docker.execStartCmd(execId).exec(collector).awaitCompletion();
-        } catch (DockerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw DockerErrors.error("Exec in the sandbox failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while waiting for " + argv.get(0), e);
-        }
-        if (collector.failure != null) {
-            throw DockerErrors.error("Exec in the sandbox failed", collector.failure);
-        }
-        Long exit = docker.inspectExecCmd(execId).exec().getExitCodeLong();
-        return new ExecOutput(exit == null ? -1 : exit.intValue(), collector.out.toByteArray(), collector.err.toByteArray());
+        return ExecCollector.collect(docker, execId, argv.get(0), maxBytes);
     }
 
     /** Streams a tar archive into {@code directory} of the container. */
@@ -467,31 +462,6 @@ public final class Containers {
             docker.close();
         } catch (Exception e) {
             // closing a client that failed is not an error worth reporting
-        }
-    }
-
-    private static final class Collector extends ResultCallback.Adapter<Frame> {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final long maxBytes;
-        volatile Throwable failure;
-
-        Collector(long maxBytes) {
-            this.maxBytes = maxBytes;
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            ByteArrayOutputStream target = frame.getStreamType() == StreamType.STDERR ? err : out;
-            byte[] p = frame.getPayload();
-            int room = (int) Math.max(0, Math.min(p.length, maxBytes - target.size()));
-            target.write(p, 0, room);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            failure = throwable;
-            super.onError(throwable);
         }
     }
 }

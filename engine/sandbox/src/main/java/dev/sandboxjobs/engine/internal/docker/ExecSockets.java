@@ -34,8 +34,11 @@ public final class ExecSockets {
     static final int CONNECT_TIMEOUT_MS = 5_000;
     /** How long the daemon may take to answer an exec start before the connection is given up. */
     static final long ANSWER_TIMEOUT_MS = 30_000;
-    /** Closes the connections of execs that stopped answering (a start here, a stalled extraction: {@link TarExtraction}). */
-    static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * Closes the connections of execs that stopped answering (a start here, a stalled extraction:
+     * {@link TarExtraction}, a stalled write to a shell's stdin).
+     */
+    public static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-jobs-exec-watchdog");
         t.setDaemon(true);
         return t;

@@ -30,9 +30,9 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class HelperShells {
     /**
-     * Idle shells kept per sandbox: one, as many as the engine's own shell used to be (each holds an
-     * attached Docker stream and two docker-java threads: four idle ones added 12 threads to the soak
-     * test's two sandboxes). More calls at once start more, let go when they return.
+     * Idle shells kept per sandbox: one, as many as the engine's own shell used to be (each holds a
+     * Docker exec connection and a thread reading it, two with docker-java's attach: four idle ones
+     * added 12 threads to the soak test's two sandboxes when all were on docker-java's). More calls at once start more, let go when they return.
      */
     static final int MAX_IDLE = 1;
 
@@ -106,6 +106,23 @@ final class HelperShells {
         boolean reusable = false;
         try {
             ExecOutput out = held.shell().call(argv, maxBytes, timeout);
+            reusable = true;
+            return out;
+        } finally {
+            release(held, reusable);
+        }
+    }
+
+    /**
+     * Streams {@code size} bytes to the program {@code argv} through a helper shell's stdin
+     * ({@link ShellSession#receive}); null, with nothing sent, when the shell cannot take them.
+     */
+    ShellSession.Received receive(String containerId, List<String> argv, long size, ShellSession.Content content,
+                                  Duration stall) {
+        Idle held = acquire(containerId);
+        boolean reusable = false;
+        try {
+            ShellSession.Received out = held.shell().receive(argv, size, content, stall);
             reusable = true;
             return out;
         } finally {

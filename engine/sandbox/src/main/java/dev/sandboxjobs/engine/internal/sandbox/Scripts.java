@@ -23,6 +23,8 @@ final class Scripts {
      * {@code __sj_files OP PATH [PATH2]} is {@link #FILE_OPS} in a subshell of the shell: a fork,
      * where {@code bash -c} of the script (whose text the shell reads a byte at a time as a record)
      * costs about 12 ms more here. {@code __sj_put PATH text|base64 CONTENT} is {@link #PUT_FILE} alike.
+     * {@code __sj_recv PATH TEMP SIZE TOKEN} is {@link #RECV_FILE}, which reads the SIZE bytes that
+     * follow on the shell's stdin once it has printed TOKEN.
      */
     static final String SESSION_BOOT = """
             set +m +e +u +o pipefail
@@ -101,7 +103,8 @@ final class Scripts {
               local __sj_n=$1 __sj_i __sj_kv
               for ((__sj_i = 0; __sj_i < __sj_n; __sj_i++)); do IFS= read -r -d '' __sj_kv; export "$__sj_kv"; done
             }
-            """ + "__sj_files() (\n" + Scripts.FILE_OPS + ")\n__sj_put() (\n" + Scripts.PUT_FILE + ")\n";
+            """ + "__sj_files() (\n" + Scripts.FILE_OPS + ")\n__sj_put() (\n" + Scripts.PUT_FILE + ")\n"
+            + "__sj_recv() {\n" + Scripts.RECV_FILE + "}\n";
 
     /** The argv of file operation {@code args} ({@link #FILE_OPS}) for a helper shell: its function. */
     static List<String> fileOpsCall(List<String> args) {
@@ -214,6 +217,29 @@ final class Scripts {
             t=${d%/}/.sj-put-$BASHPID-$RANDOM$RANDOM; umask 022
             if [ "$2" = text ]; then printf '%s' "$3" > "$t"; else base64 -d <<< "$3" > "$t"; fi \
               && mv -fT -- "$t" "$p" || { rm -f -- "$t"; exit 20; }
+            """;
+
+    /**
+     * The body of the helper shells' function {@code __sj_recv PATH TEMP SIZE TOKEN}: writes the
+     * next SIZE bytes of the shell's stdin into TEMP, a new file beside PATH, and renames it over
+     * PATH, with {@link #PUT_FILE}'s checks and exit codes. The checks come first, before any byte
+     * is sent. Then a pipeline starts, and its last process prints TOKEN once both of its
+     * processes are forked: only then are the bytes sent, so a sandbox at its process limit,
+     * where a fork fails, gets none to leave to the shell. The bytes are the file's content, never
+     * commands: {@code head -c} reads exactly SIZE of them (GNU and BusyBox alike read no further)
+     * into a reader that drains whatever it could not write, so a full disk or a failed rename
+     * leaves none behind either. Not a subshell (a fork less): its variables are local and it
+     * changes nothing else of the shell. The caller checks that the image has {@code head}.
+     */
+    static final String RECV_FILE = """
+            local p=$1 t=$2 d=${1%/*}; d=${d:-/}
+            [ -d "$p" ] && return 11; [ -e "$d" ] || return 13; [ -d "$d" ] || return 12
+            [ -w "$d" ] && [ -x "$d" ] || return 15; [ -e "$p" ] && ! [ -w "$p" ] && return 15
+            head -c "$3" | {
+              printf '%s' "$4"; umask 022
+              cat > "$t" && mv -fT -- "$t" "$p" && exit 0
+              rm -f -- "$t"; cat > /dev/null; exit 20
+            }
             """;
 
     /**

@@ -1,16 +1,16 @@
 package dev.sandboxjobs.engine.internal.sandbox;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import dev.sandboxjobs.engine.ErrorCode;
 import dev.sandboxjobs.engine.OutputListener;
 import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
-import dev.sandboxjobs.engine.internal.docker.FeedInputStream;
+import dev.sandboxjobs.engine.internal.docker.ExecSockets;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One long-lived {@code bash} exec fed commands on stdin. Each command ends with a unique marker
  * on stdout and stderr carrying its exit code, read from Docker's multiplexed stream frames as
- * they arrive: no polling, no files. Not thread-safe: its {@link SessionState} serializes calls.
+ * they arrive ({@link ShellChannel}): no polling, no files. Not thread-safe: its {@link SessionState} serializes calls.
  */
 final class ShellSession implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,13 +38,13 @@ final class ShellSession implements AutoCloseable {
 
     private final Containers containers;
     private final String containerId;
-    private final FeedInputStream stdin = new FeedInputStream();
     private final String execId;
-    private final Callback callback = new Callback();
-    private volatile Pending pending;
+    private final ShellChannel channel;
+    private volatile PendingCommand pending;
     private volatile boolean dead;
     private volatile boolean killFailed;
     private final int shellPid;
+    private Boolean head;
 
     /** What a finished command left: exit code and the shell's directory after it. */
     record CommandEnd(int exitCode, String cwd, boolean shellExited) {}
@@ -73,12 +76,17 @@ final class ShellSession implements AutoCloseable {
                 .exec()
                 .getId();
         String token = newToken();
-        Pending boot = new Pending(token, new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 1 << 16),
+        PendingCommand boot = new PendingCommand(token, new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 1 << 16),
                 new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16));
         pending = boot;
-        containers.client().execStartCmd(execId).withStdIn(stdin).exec(callback);
-        stdin.feed((Scripts.SESSION_BOOT + "__sj_post " + token + " $$\n").getBytes(StandardCharsets.UTF_8));
         try {
+            channel = ShellChannel.start(containers, execId, "sandbox-jobs-shell-" + containerId.substring(0,
+                    Math.min(12, containerId.length())), new Receiver());
+        } catch (RuntimeException e) {
+            throw DockerErrors.error("The session shell failed to start", e);
+        }
+        try {
+            channel.send((Scripts.SESSION_BOOT + "__sj_post " + token + " $$\n").getBytes(StandardCharsets.UTF_8));
             CommandEnd ready = boot.future.get(BOOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (ready.shellExited()) {
                 throw new SandboxException(ErrorCode.SANDBOX_ERROR, "The session shell exited at start: "
@@ -92,9 +100,9 @@ final class ShellSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while starting a session", e);
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | UncheckedIOException e) {
             close();
-            throw DockerErrors.error("The session shell failed to start", e.getCause());
+            throw DockerErrors.error("The session shell failed to start", e instanceof ExecutionException ? e.getCause() : e);
         } finally {
             pending = null;
         }
@@ -171,6 +179,118 @@ final class ShellSession implements AutoCloseable {
         return new ArgvEnd(end.exitCode(), !end.shellExited() && !"free".equals(end.cwd()), end.shellExited());
     }
 
+    /** Writes the bytes a {@link #receive} streams, exactly as many as it announced. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * How a {@link #receive} ended: the program's output, and whether it was sent the content (a
+     * program that ended without asking for it refused it, or could not start).
+     */
+    record Received(ExecOutput output, boolean sent) {}
+
+    /**
+     * Runs {@code argv} (read as records, as {@link #call}) with one more argument, a token: a
+     * function of the shell ({@link Scripts#RECV_FILE}) that prints the token once it is ready to
+     * read exactly {@code size} bytes of the shell's stdin whatever happens. Only then are those
+     * bytes streamed to it, as {@code content} writes them; then its output is collected. Null,
+     * with nothing sent, when this shell cannot take it: its connection does not stream
+     * ({@link ShellChannel#streams}) or its image has no {@code head}. When {@code content} fails,
+     * or nothing moves for {@code stall}, the program cannot have had all of its bytes: the shell
+     * is killed (it is then dead) and the failure thrown.
+     */
+    Received receive(List<String> argv, long size, Content content, Duration stall) {
+        if (!channel.streams() || !hasHead()) {
+            return null;
+        }
+        String token = newToken();
+        String go = newToken().replace("__SJ_END_", "__SJ_GO_"); // never taken for the end marker
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(("__sj_argv " + (argv.size() + 1) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
+                .getBytes(StandardCharsets.UTF_8));
+        argv.forEach(a -> record(wire, a));
+        record(wire, go);
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        StringBuilder seen = new StringBuilder();
+        OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, (stream, text) -> {
+            seen.append(text);
+            if (seen.indexOf(go) >= 0) {
+                ready.complete(null);
+            }
+        }, 1 << 16);
+        OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
+        PendingCommand p = new PendingCommand(token, out, err);
+        pending = p;
+        long stallNanos = stall.toNanos();
+        AtomicLong lastMoved = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = ExecSockets.WATCHDOG.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - lastMoved.get() > stallNanos && !stalled.getAndSet(true)) {
+                channel.close(); // a write blocked on the shell, or an answer that is not coming: both fail now
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        boolean sending = false;
+        try {
+            channel.send(wire.toByteArray());
+            CompletableFuture.anyOf(ready, p.future).get();
+            if (!ready.isDone()) {
+                // refused, or could not fork (bash then gives up and exits: -1, this shell is dead)
+                CommandEnd end = p.future.get();
+                return new Received(new ExecOutput(end.shellExited() ? -1 : end.exitCode(), out.bytes(), err.bytes()), false);
+            }
+            sending = true;
+            lastMoved.set(System.nanoTime());
+            content.writeTo(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    channel.send(b, off, len);
+                    lastMoved.set(System.nanoTime());
+                }
+            });
+            CommandEnd end = p.future.get();
+            if (end.shellExited()) {
+                throw new IllegalStateException("the engine's shell exited");
+            }
+            return new Received(new ExecOutput(end.exitCode(), new byte[0], err.bytes()), true);
+        } catch (IOException | RuntimeException | ExecutionException e) {
+            dead = true;
+            if (sending) {
+                killCommand(true); // what reads stdin waits for bytes that will not come
+            }
+            if (stalled.get()) {
+                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Nothing moved for " + stall + " while streaming "
+                        + size + " bytes to the sandbox (a process in it stopped the writer?); nothing was written.", e);
+            }
+            if (e instanceof ExecutionException) {
+                throw DockerErrors.error("The session's stream failed", e.getCause());
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dead = true;
+            killCommand(true);
+            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while streaming to the sandbox", e);
+        } finally {
+            watchdog.cancel(false);
+            pending = null;
+        }
+    }
+
+    /** Whether the image has {@code head} ({@link #receive}), asked of the shell once. */
+    private boolean hasHead() {
+        if (head == null) {
+            head = call(List.of("type", "-P", "head"), 4096, Duration.ofSeconds(30)).exitCode() == 0;
+        }
+        return head;
+    }
+
     /** Exports variables in the shell for the following commands. */
     void setEnv(Map<String, String> env) {
         env.forEach((k, v) -> {
@@ -192,10 +312,15 @@ final class ShellSession implements AutoCloseable {
         if (dead) {
             throw new IllegalStateException("session shell is dead");
         }
-        Pending p = new Pending(token, out, err);
+        PendingCommand p = new PendingCommand(token, out, err);
         pending = p;
         try {
-            stdin.feed(wire);
+            try {
+                channel.send(wire);
+            } catch (UncheckedIOException e) {
+                dead = true;
+                throw DockerErrors.error("The session's stream failed", e);
+            }
             try {
                 return timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -261,7 +386,7 @@ final class ShellSession implements AutoCloseable {
      * or the shell itself is busy), kills again and then the shell, which is recreated on next use.
      */
     void interrupt() {
-        Pending p = pending;
+        PendingCommand p = pending;
         killCommand(false);
         if (p == null) {
             return;
@@ -296,12 +421,7 @@ final class ShellSession implements AutoCloseable {
                 killChildren(true);
             }
         }
-        stdin.close();
-        try {
-            callback.close();
-        } catch (Exception e) {
-            // already closed
-        }
+        channel.close();
     }
 
     /**
@@ -310,12 +430,7 @@ final class ShellSession implements AutoCloseable {
      */
     void abandon() {
         dead = true;
-        stdin.close();
-        try {
-            callback.close();
-        } catch (Exception e) {
-            // already closed
-        }
+        channel.close();
     }
 
     private int exitCodeOfShell() {
@@ -350,70 +465,31 @@ final class ShellSession implements AutoCloseable {
         return "__SJ_END_" + HexFormat.of().formatHex(b);
     }
 
-    /** A command in flight: its two scanners and the future they complete together. */
-    private static final class Pending {
-        final CompletableFuture<CommandEnd> future = new CompletableFuture<>();
-        final OutputSink stdout;
-        final OutputSink stderr;
-        final MarkerScanner outScanner;
-        final MarkerScanner errScanner;
-        volatile String outTrailer;
-
-        Pending(String token, OutputSink stdout, OutputSink stderr) {
-            this.stdout = stdout;
-            this.stderr = stderr;
-            this.outScanner = new MarkerScanner(token, stdout, t -> { outTrailer = t; maybeDone(); });
-            this.errScanner = new MarkerScanner(token, stderr, t -> maybeDone());
-        }
-
-        void feed(boolean isErr, byte[] data) {
-            (isErr ? errScanner : outScanner).feed(data);
-        }
-
-        private void maybeDone() {
-            if (outScanner.done() && errScanner.done()) {
-                String t = outTrailer.strip();
-                int space = t.indexOf(' ');
-                int code = Integer.parseInt(space < 0 ? t : t.substring(0, space));
-                String cwd = space < 0 ? null : t.substring(space + 1);
-                future.complete(new CommandEnd(code, cwd, false));
-            }
-        }
-
-        void ended(int exitCode) {
-            outScanner.flush();
-            errScanner.flush();
-            future.complete(new CommandEnd(exitCode, null, true));
-        }
-    }
-
-    private final class Callback extends ResultCallback.Adapter<Frame> {
+    private final class Receiver implements ShellChannel.Receiver {
         @Override
-        public void onNext(Frame frame) {
-            Pending p = pending;
+        public void output(boolean stderr, byte[] data) {
+            PendingCommand p = pending;
             if (p != null) {
-                p.feed(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
+                p.feed(stderr, data);
             }
         }
 
         @Override
-        public void onError(Throwable throwable) {
+        public void failed(Throwable cause) {
             dead = true;
-            Pending p = pending;
+            PendingCommand p = pending;
             if (p != null) {
-                p.future.completeExceptionally(throwable);
+                p.future.completeExceptionally(cause);
             }
-            super.onError(throwable);
         }
 
         @Override
-        public void onComplete() {
+        public void ended() {
             dead = true;
-            Pending p = pending;
+            PendingCommand p = pending;
             if (p != null) {
                 p.ended(exitCodeOfShell());
             }
-            super.onComplete();
         }
     }
 }

@@ -113,4 +113,49 @@ class FileOpsFunctionTest {
             assertThat(names.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "blob.bin");
         }
     }
+
+    /**
+     * {@code __sj_recv PATH TEMP SIZE TOKEN} in a booted shell whose stdin holds {@code stdin}:
+     * what it printed, its exit code, then what it left of stdin ({@code cat}).
+     */
+    private static String received(byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("bash", "-c",
+                Scripts.SESSION_BOOT + "__sj_recv \"$@\"; echo \" exit $?\"; cat", "sj-boot"));
+        all.addAll(List.of(args));
+        Process p = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void streamedWritesTakeExactlyTheirBytesOffStdinWhateverHappens() throws Exception {
+        Path target = dir.resolve("streamed.txt");
+        Files.writeString(target, "old content, longer than the new");
+        String content = "echo not run\n$(id)\0 tail";
+        byte[] stdin = (content + "echo after").getBytes(StandardCharsets.UTF_8);
+        String size = Integer.toString(content.getBytes(StandardCharsets.UTF_8).length);
+        String temp = dir.resolve(".sj-partial-1").toString();
+
+        // written: the token once ready, the code, then the rest of stdin untouched
+        assertThat(received(stdin, target.toString(), temp, size, "GO")).isEqualTo("GO exit 0\necho after");
+        assertThat(Files.readString(target)).isEqualTo(content);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-r--r--");
+        // refused before the token: nothing read (the caller sends nothing then)
+        assertThat(received(stdin, dir.resolve("none/x").toString(), temp, size, "GO"))
+                .isEqualTo(" exit 13\n" + content + "echo after");
+        assertThat(received(stdin, dir.toString(), temp, size, "GO")).isEqualTo(" exit 11\n" + content + "echo after");
+        // failing after the token (the temporary name is a directory): every byte still taken
+        Files.createDirectory(dir.resolve("busy"));
+        assertThat(received(stdin, dir.resolve("other.txt").toString(), dir.resolve("busy").toString(), size, "GO"))
+                .isEqualTo("GO exit 20\necho after");
+        assertThat(dir.resolve("other.txt")).doesNotExist();
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("streamed.txt", "busy");
+        }
+    }
 }
