@@ -183,7 +183,7 @@ final class FilesBench {
 
     /**
      * A small text file written, as a config or source file would be: ours goes through a helper
-     * shell as the sandbox's user (up to 32 KiB), the peers' through Docker's archive API.
+     * shell as the sandbox's user (as an argument record), the peers' through Docker's archive API.
      */
     private void smallWrite(Sandbox sb, String id, GenericContainer<?> c, String area) throws Exception {
         int n = cfg.quick ? 10 : 30;
@@ -194,8 +194,9 @@ final class FilesBench {
         List<Double> cli = SandboxBench.time(n, 2, () -> Cli.run("docker", "cp", host.toString(), id + ":/tmp/bench-small.txt"));
         String what = "4 KiB text write p50 (n=" + n + ")";
         out.add(Metric.of(area, what, new Stats(ours).p(0.5), "ms").vs("docker cp CLI", new Stats(cli).p(0.5), false)
-                .note("ours: written by the sandbox's user through one of its helper shells (files up to 32 KiB);"
-                        + " larger ones, and the peers', through Docker's archive API"));
+                .note("ours: written by the sandbox's user through one of its helper shells (up to 8 KiB as an"
+                        + " argument record, up to 16 MiB streamed to its stdin); larger ones, and the peers', through"
+                        + " Docker's archive API"));
         if (c != null) {
             List<Double> tc = SandboxBench.time(n, 2, () -> c.copyFileToContainer(MountableFile.forHostPath(host),
                     "/tmp/bench-small.txt"));

@@ -93,6 +93,25 @@ class SandboxFilesTest {
     }
 
     @Test
+    void anImageWithoutHeadHasItsWritesGoThroughDockersArchiveApi() {
+        // files over 8 KiB are streamed to a helper shell's head -c; without head, Docker extracts them
+        Sandbox root = engine.getSandbox("files-no-head", SandboxOptions.builder().user("root").build());
+        try {
+            assertThat(root.exec("mv /usr/bin/head /usr/bin/head.off").exitCode()).isZero();
+            byte[] content = ("echo ran > /tmp/ran\n".repeat(40_000)).getBytes(StandardCharsets.UTF_8);
+            root.writeFile("/workspace/no-head.txt", content);
+            root.writeFile("/workspace/no-head-stream.txt", new ByteArrayInputStream(content), content.length);
+            assertThat(root.readFileBytes("/workspace/no-head.txt")).isEqualTo(content);
+            assertThat(root.readFileBytes("/workspace/no-head-stream.txt")).isEqualTo(content);
+            assertThat(root.exists("/tmp/ran")).isFalse();
+            assertCode(ErrorCode.PARENT_NOT_FOUND, () -> root.writeFile("/no/such/dir/x", content));
+            assertThat(root.exec("ls -A /workspace").stdout()).isEqualTo("no-head-stream.txt\nno-head.txt\n");
+        } finally {
+            root.destroy();
+        }
+    }
+
+    @Test
     void aStreamOfUnknownLengthIsWrittenInChunks() throws Exception {
         long size = (20L << 20) + 123;
         sandbox.writeFile("/tmp/unknown.bin", new RandomStream(size, 3));

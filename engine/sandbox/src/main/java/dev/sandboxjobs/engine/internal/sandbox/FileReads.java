@@ -31,9 +31,10 @@ final class FileReads {
     /**
      * Files up to this size travel over the engine's persistent shell (reads and writes: no tar,
      * no archive endpoint, one round trip); larger ones over Docker's archive API, whose streaming
-     * of the daemon's tar is faster for big files than an exec's stdio.
+     * of the daemon's tar is faster for big files than an exec's stdio. Writes take the same limit
+     * ({@link FileWrites}).
      */
-    private static final long SMALL_STREAM = 16L << 20;
+    static final long SMALL_STREAM = 16L << 20;
 
     /** Opens the file's bytes; the caller closes the stream (which closes Docker's response). */
     InputStream open(String abs) {

@@ -228,10 +228,11 @@ final class Scripts {
      * where a fork fails, gets none to leave to the shell. The bytes are the file's content, never
      * commands: {@code head -c} reads exactly SIZE of them (GNU and BusyBox alike read no further)
      * into a reader that drains whatever it could not write, so a full disk or a failed rename
-     * leaves none behind either. Not a subshell (a fork less): its variables are local and it
-     * changes nothing else of the shell. The caller checks that the image has {@code head}.
+     * leaves none behind either. An image without {@code head} gets 127 before any byte. Not a
+     * subshell (a fork less): its variables are local and it changes nothing else of the shell.
      */
     static final String RECV_FILE = """
+            type -P head >/dev/null || return 127
             local p=$1 t=$2 d=${1%/*}; d=${d:-/}
             [ -d "$p" ] && return 11; [ -e "$d" ] || return 13; [ -d "$d" ] || return 12
             [ -w "$d" ] && [ -x "$d" ] || return 15; [ -e "$p" ] && ! [ -w "$p" ] && return 15

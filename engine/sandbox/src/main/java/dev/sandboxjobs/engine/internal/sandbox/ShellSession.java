@@ -44,7 +44,6 @@ final class ShellSession implements AutoCloseable {
     private volatile boolean dead;
     private volatile boolean killFailed;
     private final int shellPid;
-    private Boolean head;
 
     /** What a finished command left: exit code and the shell's directory after it. */
     record CommandEnd(int exitCode, String cwd, boolean shellExited) {}
@@ -196,13 +195,13 @@ final class ShellSession implements AutoCloseable {
      * function of the shell ({@link Scripts#RECV_FILE}) that prints the token once it is ready to
      * read exactly {@code size} bytes of the shell's stdin whatever happens. Only then are those
      * bytes streamed to it, as {@code content} writes them; then its output is collected. Null,
-     * with nothing sent, when this shell cannot take it: its connection does not stream
-     * ({@link ShellChannel#streams}) or its image has no {@code head}. When {@code content} fails,
+     * with nothing sent, when this shell's connection does not stream ({@link ShellChannel#streams}).
+     * When {@code content} fails,
      * or nothing moves for {@code stall}, the program cannot have had all of its bytes: the shell
      * is killed (it is then dead) and the failure thrown.
      */
     Received receive(List<String> argv, long size, Content content, Duration stall) {
-        if (!channel.streams() || !hasHead()) {
+        if (!channel.streams()) {
             return null;
         }
         String token = newToken();
@@ -281,14 +280,6 @@ final class ShellSession implements AutoCloseable {
             watchdog.cancel(false);
             pending = null;
         }
-    }
-
-    /** Whether the image has {@code head} ({@link #receive}), asked of the shell once. */
-    private boolean hasHead() {
-        if (head == null) {
-            head = call(List.of("type", "-P", "head"), 4096, Duration.ofSeconds(30)).exitCode() == 0;
-        }
-        return head;
     }
 
     /** Exports variables in the shell for the following commands. */
