@@ -340,7 +340,7 @@ public final class Containers {
 
     /** Starts a stopped container; a proxied one gets its firewall rules again (a new network namespace). */
     public void start(String containerId) {
-        docker.startContainerCmd(containerId).exec();
+        DaemonStartup.startContainer(docker, host, containerId);
         EgressService e = egress;
         if (e == null) {
             return;

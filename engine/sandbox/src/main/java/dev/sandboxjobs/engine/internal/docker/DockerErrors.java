@@ -32,7 +32,10 @@ public final class DockerErrors {
                 return false;
             }
             String name = c.getClass().getName();
-            if (c instanceof SocketException || c instanceof ClosedChannelException
+            // a Unix socket's peer gone shows as a plain IOException ("Broken pipe", "Connection reset by peer")
+            boolean cut = c instanceof java.io.IOException && ("Broken pipe".equals(c.getMessage())
+                    || "Connection reset by peer".equals(c.getMessage()));
+            if (cut || c instanceof SocketException || c instanceof ClosedChannelException
                     || name.equals("org.apache.hc.core5.http.NoHttpResponseException")
                     || name.equals("org.apache.hc.core5.http.ConnectionClosedException")) {
                 return true;

@@ -424,6 +424,11 @@ final class ShellSession implements AutoCloseable {
         channel.close();
     }
 
+    /**
+     * The shell's exit code once its output ended (-1 when Docker does not know it). Docker not
+     * answering means that the daemon went away (a hijacked connection ends cleanly when the daemon
+     * stops): that is thrown, as the connection failing, not taken for the shell's exit.
+     */
     private int exitCodeOfShell() {
         // the stream can close a moment before Docker records the exit code
         for (int i = 0; i < 40; i++) {
@@ -433,6 +438,9 @@ final class ShellSession implements AutoCloseable {
                     return inspect.getExitCodeLong().intValue();
                 }
             } catch (RuntimeException e) {
+                if (DockerErrors.isTransportFailure(e)) {
+                    throw e;
+                }
                 return -1;
             }
             try {
@@ -479,7 +487,14 @@ final class ShellSession implements AutoCloseable {
             dead = true;
             PendingCommand p = pending;
             if (p != null) {
-                p.ended(exitCodeOfShell());
+                int code;
+                try {
+                    code = exitCodeOfShell();
+                } catch (RuntimeException daemonGone) {
+                    failed(daemonGone);
+                    return;
+                }
+                p.ended(code);
             }
         }
     }
