@@ -32,7 +32,8 @@ final class HelperShells {
     /**
      * Idle shells kept per sandbox: one, as many as the engine's own shell used to be (each holds a
      * Docker exec connection and a thread reading it, two with docker-java's attach: four idle ones
-     * added 12 threads to the soak test's two sandboxes when all were on docker-java's). More calls at once start more, let go when they return.
+     * added 12 threads to the soak test's two sandboxes when all were on docker-java's). More calls
+     * at once start more, let go when they return.
      */
     static final int MAX_IDLE = 1;
 

@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * they arrive ({@link ShellChannel}): no polling, no files. Not thread-safe: its {@link SessionState} serializes calls.
  */
 final class ShellSession implements AutoCloseable {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
 
@@ -74,7 +71,7 @@ final class ShellSession implements AutoCloseable {
                 .withTty(false)
                 .exec()
                 .getId();
-        String token = newToken();
+        String token = ShellWire.endToken();
         PendingCommand boot = new PendingCommand(token, new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 1 << 16),
                 new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16));
         pending = boot;
@@ -117,16 +114,16 @@ final class ShellSession implements AutoCloseable {
      * @throws SandboxException COMMAND_TIMEOUT after killing the command's tree
      */
     CommandEnd run(String command, Map<String, String> env, String cwd, OutputSink out, OutputSink err, Duration timeout) {
-        String token = newToken();
+        String token = ShellWire.endToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         String line = "__sj_pre " + env.size() + " " + (cwd == null ? 0 : 1)
                 + " && eval \"$__sj_cmd\" </dev/null; __sj_post " + token + " $?\n";
         wire.writeBytes(line.getBytes(StandardCharsets.UTF_8));
-        env.forEach((k, v) -> record(wire, k + "=" + v));
+        env.forEach((k, v) -> ShellWire.record(wire, k + "=" + v));
         if (cwd != null) {
-            record(wire, cwd);
+            ShellWire.record(wire, cwd);
         }
-        record(wire, command);
+        ShellWire.record(wire, command);
         return send(token, wire.toByteArray(), out, err, timeout);
     }
 
@@ -135,11 +132,11 @@ final class ShellSession implements AutoCloseable {
      * shell) and collects its output; for the engine's own small operations.
      */
     ExecOutput call(List<String> argv, long maxBytes, Duration timeout) {
-        String token = newToken();
+        String token = ShellWire.endToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_argv " + argv.size() + " && \"${__sj_args[@]}\" </dev/null; __sj_post " + token + " $?\n")
                 .getBytes(StandardCharsets.UTF_8));
-        argv.forEach(a -> record(wire, a));
+        argv.forEach(a -> ShellWire.record(wire, a));
         OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, maxBytes);
         OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
         CommandEnd o = send(token, wire.toByteArray(), out, err, timeout);
@@ -166,13 +163,13 @@ final class ShellSession implements AutoCloseable {
             throw new SandboxException(ErrorCode.INVALID_ARGUMENT, "A variable, the directory or an argument holds a NUL"
                     + " character, which none of them can hold; remove it.");
         }
-        String token = newToken();
+        String token = ShellWire.endToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_xargv " + env.size() + " " + argv.size() + " && ( __sj_xrun ) </dev/null; __sj_xpost "
                 + token + " $?\n").getBytes(StandardCharsets.UTF_8));
-        env.forEach(kv -> record(wire, kv));
-        record(wire, dir);
-        argv.forEach(a -> record(wire, a));
+        env.forEach(kv -> ShellWire.record(wire, kv));
+        ShellWire.record(wire, dir);
+        argv.forEach(a -> ShellWire.record(wire, a));
         CommandEnd end = send(token, wire.toByteArray(), out, err, timeout);
         // __sj_xpost's trailer after the exit code: "held" or "free" (Scripts.SESSION_BOOT)
         return new ArgvEnd(end.exitCode(), !end.shellExited() && !"free".equals(end.cwd()), end.shellExited());
@@ -204,13 +201,13 @@ final class ShellSession implements AutoCloseable {
         if (!channel.streams()) {
             return null;
         }
-        String token = newToken();
-        String go = newToken().replace("__SJ_END_", "__SJ_GO_"); // never taken for the end marker
+        String token = ShellWire.endToken();
+        String go = ShellWire.goToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_argv " + (argv.size() + 1) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
                 .getBytes(StandardCharsets.UTF_8));
-        argv.forEach(a -> record(wire, a));
-        record(wire, go);
+        argv.forEach(a -> ShellWire.record(wire, a));
+        ShellWire.record(wire, go);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
         OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, (stream, text) -> {
@@ -291,10 +288,10 @@ final class ShellSession implements AutoCloseable {
                         + " holds a NUL character, which an environment variable cannot hold; remove it.");
             }
         });
-        String token = newToken();
+        String token = ShellWire.endToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_setenv " + env.size() + "; __sj_post " + token + " $?\n").getBytes(StandardCharsets.UTF_8));
-        env.forEach((k, v) -> record(wire, k + "=" + v));
+        env.forEach((k, v) -> ShellWire.record(wire, k + "=" + v));
         OutputSink none = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, OutputListener.NONE, 4096);
         send(token, wire.toByteArray(), none, none, Duration.ofSeconds(30));
     }
@@ -451,17 +448,6 @@ final class ShellSession implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    private static void record(ByteArrayOutputStream wire, String value) {
-        wire.writeBytes(value.getBytes(StandardCharsets.UTF_8));
-        wire.write(0);
-    }
-
-    private static String newToken() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return "__SJ_END_" + HexFormat.of().formatHex(b);
     }
 
     private final class Receiver implements ShellChannel.Receiver {
