@@ -93,6 +93,42 @@ class SandboxFilesTest {
     }
 
     @Test
+    void aWriteWhoseReaderAProcessOfTheSandboxKillsFailsTypedAndLeavesTheOldFile() {
+        sandbox.writeFile("/workspace/kept.txt", "the old content\n");
+        byte[] commands = "touch /tmp/pwned-by-a-cut-write\n".repeat(8 << 10).getBytes(StandardCharsets.UTF_8);
+        InputStream killedHalfway = new InputStream() {
+            private final ByteArrayInputStream in = new ByteArrayInputStream(commands);
+            private boolean killed;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (!killed && in.available() <= commands.length / 2) {
+                    killed = true;
+                    // a process of the sandbox's user kills the write's reader
+                    assertThat(sandbox.exec(List.of("sh", "-c", "for i in $(seq 100); do pkill -x head && exit 0;"
+                            + " sleep 0.02; done; exit 1")).exitCode()).isZero();
+                }
+                return in.read(b, off, Math.min(len, commands.length / 2));
+            }
+        };
+        assertThatThrownBy(() -> sandbox.writeFile("/workspace/kept.txt", killedHalfway, commands.length))
+                .isInstanceOf(SandboxException.class)
+                .satisfies(e -> assertThat(((SandboxException) e).code()).isEqualTo(ErrorCode.SANDBOX_ERROR))
+                .hasMessageContaining("killed or removed its reader");
+        assertThat(sandbox.readFile("/workspace/kept.txt").content()).isEqualTo("the old content\n");
+        assertThat(sandbox.exec(List.of("test", "-e", "/tmp/pwned-by-a-cut-write")).exitCode()).isEqualTo(1);
+        assertThat(sandbox.exec(List.of("find", "/workspace", "-name", ".sj-partial-*")).stdout()).isEmpty();
+        sandbox.writeFile("/workspace/kept.txt", commands); // the sandbox writes again, through another shell
+        assertThat(sandbox.readFileBytes("/workspace/kept.txt")).isEqualTo(commands);
+    }
+
+    @Test
     void anImageWithoutHeadHasItsWritesGoThroughDockersArchiveApi() {
         // files over 8 KiB are streamed to a helper shell's head -c; without head, Docker extracts them
         Sandbox root = engine.getSandbox("files-no-head", SandboxOptions.builder().user("root").build());

@@ -227,9 +227,12 @@ final class Scripts {
      * processes are forked: only then are the bytes sent, so a sandbox at its process limit,
      * where a fork fails, gets none to leave to the shell. The bytes are the file's content, never
      * commands: {@code head -c} reads exactly SIZE of them (GNU and BusyBox alike read no further)
-     * into a reader that drains whatever it could not write, so a full disk or a failed rename
-     * leaves none behind either. An image without {@code head} gets 127 before any byte. Not a
-     * subshell (a fork less): its variables are local and it changes nothing else of the shell.
+     * into a reader that drains whatever it could not write, so a full disk leaves none behind
+     * either. A {@code head} that did not end well (killed by a process of the sandbox, or removed
+     * since the check) may have left some unread: the shell then exits (21) rather than read them as
+     * commands, and the file is not renamed, so a cut write is never taken for a whole one. An
+     * image without {@code head} gets 127 before any byte. Not a subshell (a fork less): its
+     * variables are local and it changes nothing else of the shell.
      */
     static final String RECV_FILE = """
             type -P head >/dev/null || return 127
@@ -238,9 +241,13 @@ final class Scripts {
             [ -w "$d" ] && [ -x "$d" ] || return 15; [ -e "$p" ] && ! [ -w "$p" ] && return 15
             head -c "$3" | {
               printf '%s' "$4"; umask 022
-              cat > "$t" && mv -fT -- "$t" "$p" && exit 0
+              cat > "$t" && exit 0
               rm -f -- "$t"; cat > /dev/null; exit 20
             }
+            local s=("${PIPESTATUS[@]}")
+            [ "${s[0]}" = 0 ] || { rm -f -- "$t"; exit 21; }
+            [ "${s[1]}" = 0 ] && mv -fT -- "$t" "$p" && return 0
+            rm -f -- "$t"; return 20
             """;
 
     /**

@@ -6,7 +6,6 @@ import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerErrors;
 import dev.sandboxjobs.engine.internal.docker.ExecOutput;
-import dev.sandboxjobs.engine.internal.docker.ExecSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,11 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One long-lived {@code bash} exec fed commands on stdin. Each command ends with a unique marker
@@ -190,93 +186,30 @@ final class ShellSession implements AutoCloseable {
     /**
      * Runs {@code argv} (read as records, as {@link #call}) with one more argument, a token: a
      * function of the shell ({@link Scripts#RECV_FILE}) that prints the token once it is ready to
-     * read exactly {@code size} bytes of the shell's stdin whatever happens. Only then are those
-     * bytes streamed to it, as {@code content} writes them; then its output is collected. Null,
-     * with nothing sent, when this shell's connection does not stream ({@link ShellChannel#streams}).
-     * When {@code content} fails,
-     * or nothing moves for {@code stall}, the program cannot have had all of its bytes: the shell
-     * is killed (it is then dead) and the failure thrown.
+     * read exactly {@code size} bytes of the shell's stdin whatever happens; only then are those
+     * bytes streamed to it ({@link ShellStreaming}). Null, with nothing sent, when this shell's
+     * connection does not stream ({@link ShellChannel#streams}).
      */
     Received receive(List<String> argv, long size, Content content, Duration stall) {
-        if (!channel.streams()) {
-            return null;
-        }
-        String token = ShellWire.endToken();
-        String go = ShellWire.goToken();
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        wire.writeBytes(("__sj_argv " + (argv.size() + 1) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
-                .getBytes(StandardCharsets.UTF_8));
-        argv.forEach(a -> ShellWire.record(wire, a));
-        ShellWire.record(wire, go);
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        StringBuilder seen = new StringBuilder();
-        OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, (stream, text) -> {
-            seen.append(text);
-            if (seen.indexOf(go) >= 0) {
-                ready.complete(null);
-            }
-        }, 1 << 16);
-        OutputSink err = new OutputSink(dev.sandboxjobs.engine.StreamType.STDERR, OutputListener.NONE, 1 << 16);
-        PendingCommand p = new PendingCommand(token, out, err);
-        pending = p;
-        long stallNanos = stall.toNanos();
-        AtomicLong lastMoved = new AtomicLong(System.nanoTime());
-        AtomicBoolean stalled = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = ExecSockets.WATCHDOG.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastMoved.get() > stallNanos && !stalled.getAndSet(true)) {
-                channel.close(); // a write blocked on the shell, or an answer that is not coming: both fail now
-            }
-        }, 1, 1, TimeUnit.SECONDS);
-        boolean sending = false;
-        try {
-            channel.send(wire.toByteArray());
-            CompletableFuture.anyOf(ready, p.future).get();
-            if (!ready.isDone()) {
-                // refused, or could not fork (bash then gives up and exits: -1, this shell is dead)
-                CommandEnd end = p.future.get();
-                return new Received(new ExecOutput(end.shellExited() ? -1 : end.exitCode(), out.bytes(), err.bytes()), false);
-            }
-            sending = true;
-            lastMoved.set(System.nanoTime());
-            content.writeTo(new OutputStream() {
-                @Override
-                public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
+        return channel.streams() ? ShellStreaming.receive(this, argv, size, content, stall) : null;
+    }
 
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    channel.send(b, off, len);
-                    lastMoved.set(System.nanoTime());
-                }
-            });
-            CommandEnd end = p.future.get();
-            if (end.shellExited()) {
-                throw new IllegalStateException("the engine's shell exited");
-            }
-            return new Received(new ExecOutput(end.exitCode(), new byte[0], err.bytes()), true);
-        } catch (IOException | RuntimeException | ExecutionException e) {
-            dead = true;
-            if (sending) {
-                killCommand(true); // what reads stdin waits for bytes that will not come
-            }
-            if (stalled.get()) {
-                throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Nothing moved for " + stall + " while streaming "
-                        + size + " bytes to the sandbox (a process in it stopped the writer?); nothing was written.", e);
-            }
-            if (e instanceof ExecutionException) {
-                throw DockerErrors.error("The session's stream failed", e.getCause());
-            }
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            dead = true;
-            killCommand(true);
-            throw new SandboxException(ErrorCode.SANDBOX_ERROR, "Interrupted while streaming to the sandbox", e);
-        } finally {
-            watchdog.cancel(false);
-            pending = null;
-        }
+    // ----- for ShellStreaming: the shell's connection and its one pending command
+
+    ShellChannel channel() {
+        return channel;
+    }
+
+    void await(PendingCommand p) {
+        pending = p;
+    }
+
+    void awaitNothing() {
+        pending = null;
+    }
+
+    void markDead() {
+        dead = true;
     }
 
     /** Exports variables in the shell for the following commands. */

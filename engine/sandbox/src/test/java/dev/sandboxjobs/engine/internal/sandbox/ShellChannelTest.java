@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sandboxjobs.engine.Labels;
 import dev.sandboxjobs.engine.Sandbox;
+import dev.sandboxjobs.engine.SandboxException;
 import dev.sandboxjobs.engine.SandboxEngine;
 import dev.sandboxjobs.engine.internal.docker.Containers;
 import dev.sandboxjobs.engine.internal.docker.DockerClients;
@@ -165,6 +166,29 @@ class ShellChannelTest {
         try (ShellSession other = new ShellSession(hijacked, containerId, List.of(), "/")) {
             assertThat(other.call(List.of("test", "-e", "/tmp/pwned"), 4096, MINUTE).exitCode()).isEqualTo(1);
             assertThat(other.call(List.of("test", "-e", "/workspace/half.bin"), 4096, MINUTE).exitCode()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReaderKilledHalfwayEndsTheShellWhichNeitherRunsTheRestNorKeepsTheCutFile() {
+        try (ShellSession shell = new ShellSession(hijacked, containerId, List.of(), "/");
+             ShellSession other = new ShellSession(hijacked, containerId, List.of(), "/")) {
+            assertThatThrownBy(() -> shell.receive(recv("/workspace/cut.txt", null, COMMANDS.length), COMMANDS.length,
+                    o -> {
+                        o.write(COMMANDS, 0, COMMANDS.length / 2);
+                        // as any process of the sandbox's user may: the write's reader is killed halfway
+                        // (once it runs as head: its fork may not have become head yet)
+                        assertThat(other.call(List.of("sh", "-c", "for i in $(seq 100); do pkill -x head && exit 0;"
+                                + " sleep 0.02; done; exit 1"), 4096, MINUTE).exitCode()).isZero();
+                        o.write(COMMANDS, COMMANDS.length / 2, COMMANDS.length - COMMANDS.length / 2);
+                    }, MINUTE))
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("killed or removed its reader");
+            assertThat(shell.isAlive()).isFalse();
+            assertThat(other.call(List.of("test", "-e", "/tmp/pwned"), 4096, MINUTE).exitCode()).isEqualTo(1);
+            assertThat(other.call(List.of("test", "-e", "/workspace/cut.txt"), 4096, MINUTE).exitCode()).isEqualTo(1);
+            assertThat(other.call(List.of("find", "/workspace", "-name", ".sj-partial-*"), 4096, MINUTE).stdoutText())
+                    .isEmpty();
         }
     }
 
