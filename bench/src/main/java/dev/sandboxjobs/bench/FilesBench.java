@@ -93,9 +93,14 @@ final class FilesBench {
                         ours = new ArrayList<>();
                         cli = new ArrayList<>();
                         for (int i = 0; i < n; i++) {
+                            // each side starts with nothing of the other's left to write back: docker cp's
+                            // copy out leaves its size dirty on the host, which throttled our next write
+                            settle(back);
                             ours.addAll(timeWithPeakHeap(1, 0, peak, oursOnce));
+                            settle(back);
                             cli.addAll(SandboxBench.time(1, 0, cliOnce));
                         }
+                        settle(back);
                     } else {
                         ours = SandboxBench.time(n, warm, oursOnce);
                         cli = SandboxBench.time(n, warm, cliOnce);
@@ -103,7 +108,9 @@ final class FilesBench {
                     if (mib == 1024) {
                         peakNote = String.format("ours streamed both ways with -Xmx %d MiB; peak heap used during"
                                         + " our transfers (incl. garbage, sampled every 10 ms) %.0f MiB; Testcontainers"
-                                        + " not run at 1 GiB (about a minute per iteration)",
+                                        + " not run at 1 GiB (about a minute per iteration); ours and docker cp"
+                                        + " alternate, with a sync (untimed) before each so that neither pays for"
+                                        + " writing back the other's data",
                                 Runtime.getRuntime().maxMemory() / MIB, peak[0] / (double) MIB);
                     }
                     if (c != null && mib < 1024) {
@@ -175,6 +182,16 @@ final class FilesBench {
             stop.set(true);
             sampler.join();
         }
+    }
+
+    /**
+     * Untimed, between two large transfers: removes the peer's copy on the host and writes out what
+     * the page cache holds dirty ({@code sync}), so that neither side's transfer pays for writing
+     * back the other's.
+     */
+    private static void settle(Path back) throws IOException {
+        Files.deleteIfExists(back);
+        Cli.run("sync");
     }
 
     private static long drain(InputStream in) throws IOException {
