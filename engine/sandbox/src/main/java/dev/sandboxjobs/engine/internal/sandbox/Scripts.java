@@ -23,8 +23,8 @@ final class Scripts {
      * {@code __sj_files OP PATH [PATH2]} is {@link #FILE_OPS} in a subshell of the shell: a fork,
      * where {@code bash -c} of the script (whose text the shell reads a byte at a time as a record)
      * costs about 12 ms more here. {@code __sj_put PATH text|base64 CONTENT} is {@link #PUT_FILE} alike.
-     * {@code __sj_recv PATH TEMP SIZE TOKEN} is {@link #RECV_FILE}, which reads the SIZE bytes that
-     * follow on the shell's stdin once it has printed TOKEN.
+     * {@code __sj_recv PATH TEMP SIZE TOKEN COMMIT} is {@link #RECV_FILE}, which reads the SIZE bytes
+     * that follow on the shell's stdin once it has printed TOKEN, then the record COMMIT.
      */
     static final String SESSION_BOOT = """
             set +m +e +u +o pipefail
@@ -220,23 +220,25 @@ final class Scripts {
             """;
 
     /**
-     * The body of the helper shells' function {@code __sj_recv PATH TEMP SIZE TOKEN}: writes the
-     * next SIZE bytes of the shell's stdin into TEMP, a new file beside PATH, and renames it over
+     * The body of the helper shells' function {@code __sj_recv PATH TEMP SIZE TOKEN COMMIT}: writes
+     * the next SIZE bytes of the shell's stdin into TEMP, a new file beside PATH, and renames it over
      * PATH, with {@link #PUT_FILE}'s checks and exit codes. The checks come first, before any byte
      * is sent. Then a pipeline starts, and its last process prints TOKEN once both of its
      * processes are forked: only then are the bytes sent, so a sandbox at its process limit,
      * where a fork fails, gets none to leave to the shell. The bytes are the file's content, never
      * commands: {@code head -c} reads exactly SIZE of them (GNU and BusyBox alike read no further)
      * into a reader that drains whatever it could not write, so a full disk leaves none behind
-     * either. A {@code head} that did not end well (killed by a process of the sandbox, or removed
-     * since the check) may have left some unread: the shell then exits (21) rather than read them as
-     * commands, and the file is not renamed, so a cut write is never taken for a whole one. An
-     * image without {@code head} gets 127 before any byte. Not a subshell (a fork less): its
-     * variables are local and it changes nothing else of the shell.
+     * either. The engine follows the bytes with the record COMMIT. The file is renamed only when
+     * {@code head} ended well and COMMIT came next. Otherwise the shell exits (21): a {@code head}
+     * killed or removed by a process of the sandbox may have left bytes unread, which must not be
+     * read as commands; and input that ended early (the engine closed a write that stalled, or lost
+     * its connection) made {@code head} stop short, so the cut file must not replace PATH. An image
+     * without {@code head} gets 127 before any byte. Not a subshell (a fork less): its variables are
+     * local and it changes nothing else of the shell.
      */
     static final String RECV_FILE = """
             type -P head >/dev/null || return 127
-            local p=$1 t=$2 d=${1%/*}; d=${d:-/}
+            local p=$1 t=$2 d=${1%/*} c; d=${d:-/}
             [ -d "$p" ] && return 11; [ -e "$d" ] || return 13; [ -d "$d" ] || return 12
             [ -w "$d" ] && [ -x "$d" ] || return 15; [ -e "$p" ] && ! [ -w "$p" ] && return 15
             head -c "$3" | {
@@ -245,7 +247,7 @@ final class Scripts {
               rm -f -- "$t"; cat > /dev/null; exit 20
             }
             local s=("${PIPESTATUS[@]}")
-            [ "${s[0]}" = 0 ] || { rm -f -- "$t"; exit 21; }
+            [ "${s[0]}" = 0 ] && IFS= read -r -d '' c && [ "$c" = "$5" ] || { rm -f -- "$t"; exit 21; }
             [ "${s[1]}" = 0 ] && mv -fT -- "$t" "$p" && return 0
             rm -f -- "$t"; return 20
             """;

@@ -184,11 +184,12 @@ final class ShellSession implements AutoCloseable {
     record Received(ExecOutput output, boolean sent) {}
 
     /**
-     * Runs {@code argv} (read as records, as {@link #call}) with one more argument, a token: a
-     * function of the shell ({@link Scripts#RECV_FILE}) that prints the token once it is ready to
-     * read exactly {@code size} bytes of the shell's stdin whatever happens; only then are those
-     * bytes streamed to it ({@link ShellStreaming}). Null, with nothing sent, when this shell's
-     * connection does not stream ({@link ShellChannel#streams}).
+     * Runs {@code argv} (read as records, as {@link #call}) with two more arguments, a readiness
+     * token and a commit record: a function of the shell ({@link Scripts#RECV_FILE}) that prints
+     * the token once it is ready to read exactly {@code size} bytes of the shell's stdin whatever
+     * happens; only then are those bytes streamed to it, followed by the commit record
+     * ({@link ShellStreaming}). Null, with nothing sent, when this shell's connection does not
+     * stream ({@link ShellChannel#streams}).
      */
     Received receive(List<String> argv, long size, Content content, Duration stall) {
         return channel.streams() ? ShellStreaming.receive(this, argv, size, content, stall) : null;

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes them; then the function's output is collected. The bytes must never reach the shell as
  * commands: when the content fails, or nothing moves for the stall limit, the function cannot have
  * had all of its bytes, so the shell is killed (it is then dead) and the failure thrown; and a
- * function whose reader ended early exits the shell itself, which is told as such.
+ * function whose reader ended early, or whose input ended before the commit record that follows
+ * the bytes, exits the shell itself without renaming the file, which is told as such.
  */
 final class ShellStreaming {
     private ShellStreaming() {}
@@ -40,10 +41,14 @@ final class ShellStreaming {
         String token = ShellWire.endToken();
         String go = ShellWire.goToken();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        wire.writeBytes(("__sj_argv " + (argv.size() + 1) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
+        String commit = ShellWire.commitToken();
+        wire.writeBytes(("__sj_argv " + (argv.size() + 2) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
                 .getBytes(StandardCharsets.UTF_8));
         argv.forEach(a -> ShellWire.record(wire, a));
         ShellWire.record(wire, go);
+        ShellWire.record(wire, commit);
+        ByteArrayOutputStream commitRecord = new ByteArrayOutputStream();
+        ShellWire.record(commitRecord, commit);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
         OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, (stream, text) -> {
@@ -75,7 +80,7 @@ final class ShellStreaming {
             }
             sending = true;
             lastMoved.set(System.nanoTime());
-            content.writeTo(new OutputStream() {
+            OutputStream toShell = new OutputStream() {
                 @Override
                 public void write(int b) {
                     write(new byte[] {(byte) b}, 0, 1);
@@ -91,16 +96,19 @@ final class ShellStreaming {
                     }
                     lastMoved.set(System.nanoTime());
                 }
-            });
+            };
+            content.writeTo(toShell);
+            toShell.write(commitRecord.toByteArray()); // all of the bytes went: the file may replace the old one
             ShellSession.CommandEnd end = p.future.get();
             if (end.shellExited()) {
-                throw readerEnded(null);
+                throw writeEnded(end, null);
             }
             return new ShellSession.Received(new ExecOutput(end.exitCode(), new byte[0], err.bytes()), true);
         } catch (IOException | RuntimeException | ExecutionException e) {
             shell.markDead();
-            if (cut.get() && !stalled.get() && shellExited(p)) {
-                throw readerEnded(e); // the bytes that followed had no reader left
+            ShellSession.CommandEnd exited = cut.get() && !stalled.get() ? shellExited(p) : null;
+            if (exited != null) {
+                throw writeEnded(exited, e); // the bytes that followed had no reader left
             }
             if (sending) {
                 shell.killCommand(true); // what reads stdin waits for bytes that will not come
@@ -124,21 +132,28 @@ final class ShellStreaming {
         }
     }
 
-    /** Whether {@code p} ended by the shell exiting (not the connection failing), within a moment. */
-    private static boolean shellExited(PendingCommand p) {
+    /** How {@code p} ended if the shell exited (not the connection failing) within a moment, else null. */
+    private static ShellSession.CommandEnd shellExited(PendingCommand p) {
         try {
-            return p.future.get(2, TimeUnit.SECONDS).shellExited();
+            ShellSession.CommandEnd end = p.future.get(2, TimeUnit.SECONDS);
+            return end.shellExited() ? end : null;
         } catch (ExecutionException | TimeoutException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 
-    /** {@link Scripts#RECV_FILE} exits the shell when its reader ended before taking every byte. */
-    private static SandboxException readerEnded(Throwable cause) {
-        return new SandboxException(ErrorCode.SANDBOX_ERROR, "The write ended before all of its bytes were taken: a"
-                + " process in the sandbox killed or removed its reader (head). Nothing was written; write again.", cause);
+    /** The shell exited during a write: 21 is {@link Scripts#RECV_FILE} refusing to rename a file it may not have had whole. */
+    private static SandboxException writeEnded(ShellSession.CommandEnd end, Throwable cause) {
+        if (end.exitCode() == 21) {
+            return new SandboxException(ErrorCode.SANDBOX_ERROR, "The write ended before all of its bytes were taken: a"
+                    + " process in the sandbox killed or removed its reader (head). Nothing was written; write again.",
+                    cause);
+        }
+        return new SandboxException(ErrorCode.SANDBOX_ERROR, "The engine's shell in the sandbox ended during the write"
+                + " (exit " + end.exitCode() + "; killed by a process in the sandbox?), so the file may not have been"
+                + " written; write it again.", cause);
     }
 }

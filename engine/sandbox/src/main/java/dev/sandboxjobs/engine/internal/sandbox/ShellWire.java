@@ -31,6 +31,11 @@ final class ShellWire {
         return "__SJ_GO_" + random();
     }
 
+    /** A new commit record's text: what follows a streamed write's bytes ({@link Scripts#RECV_FILE}). */
+    static String commitToken() {
+        return "__SJ_COMMIT_" + random();
+    }
+
     private static String random() {
         byte[] b = new byte[12];
         RANDOM.nextBytes(b);

@@ -115,8 +115,9 @@ class FileOpsFunctionTest {
     }
 
     /**
-     * {@code __sj_recv PATH TEMP SIZE TOKEN} in a booted shell whose stdin holds {@code stdin}:
-     * what it printed, its exit code, then what it left of stdin ({@code cat}).
+     * {@code __sj_recv PATH TEMP SIZE TOKEN COMMIT} in a booted shell whose stdin holds {@code stdin}:
+     * what it printed, its exit code, then what it left of stdin ({@code cat}); nothing more once the
+     * function exited the shell.
      */
     private static String received(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("bash", "-c",
@@ -136,26 +137,48 @@ class FileOpsFunctionTest {
         Path target = dir.resolve("streamed.txt");
         Files.writeString(target, "old content, longer than the new");
         String content = "echo not run\n$(id)\0 tail";
-        byte[] stdin = (content + "echo after").getBytes(StandardCharsets.UTF_8);
+        byte[] stdin = (content + "OK\0echo after").getBytes(StandardCharsets.UTF_8);
         String size = Integer.toString(content.getBytes(StandardCharsets.UTF_8).length);
         String temp = dir.resolve(".sj-partial-1").toString();
 
         // written: the token once ready, the code, then the rest of stdin untouched
-        assertThat(received(stdin, target.toString(), temp, size, "GO")).isEqualTo("GO exit 0\necho after");
+        assertThat(received(stdin, target.toString(), temp, size, "GO", "OK")).isEqualTo("GO exit 0\necho after");
         assertThat(Files.readString(target)).isEqualTo(content);
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
                 .isEqualTo("rw-r--r--");
         // refused before the token: nothing read (the caller sends nothing then)
-        assertThat(received(stdin, dir.resolve("none/x").toString(), temp, size, "GO"))
-                .isEqualTo(" exit 13\n" + content + "echo after");
-        assertThat(received(stdin, dir.toString(), temp, size, "GO")).isEqualTo(" exit 11\n" + content + "echo after");
+        assertThat(received(stdin, dir.resolve("none/x").toString(), temp, size, "GO", "OK"))
+                .isEqualTo(" exit 13\n" + content + "OK\0echo after");
+        assertThat(received(stdin, dir.toString(), temp, size, "GO", "OK"))
+                .isEqualTo(" exit 11\n" + content + "OK\0echo after");
         // failing after the token (the temporary name is a directory): every byte still taken
         Files.createDirectory(dir.resolve("busy"));
-        assertThat(received(stdin, dir.resolve("other.txt").toString(), dir.resolve("busy").toString(), size, "GO"))
+        assertThat(received(stdin, dir.resolve("other.txt").toString(), dir.resolve("busy").toString(), size, "GO", "OK"))
                 .isEqualTo("GO exit 20\necho after");
         assertThat(dir.resolve("other.txt")).doesNotExist();
         try (var names = Files.list(dir)) {
             assertThat(names.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("streamed.txt", "busy");
+        }
+    }
+
+    @Test
+    void aStreamedWriteCutShortOrNotCommittedReplacesNothingAndEndsTheShell() throws Exception {
+        Path target = dir.resolve("kept.txt");
+        Files.writeString(target, "old content");
+        String content = "echo not run\n".repeat(20);
+        String size = Integer.toString(content.length());
+        String temp = dir.resolve(".sj-partial-2").toString();
+
+        // the input ends halfway (the engine closed a stalled write): head stops short, nothing is renamed
+        byte[] half = content.substring(0, content.length() / 2).getBytes(StandardCharsets.UTF_8);
+        assertThat(received(half, target.toString(), temp, size, "GO", "OK")).isEqualTo("GO");
+        // all of the bytes, but not followed by the commit record: the shell ends before reading on
+        byte[] uncommitted = (content + "XX\0echo after").getBytes(StandardCharsets.UTF_8);
+        assertThat(received(uncommitted, target.toString(), temp, size, "GO", "OK")).isEqualTo("GO");
+
+        assertThat(Files.readString(target)).isEqualTo("old content");
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(f -> f.getFileName().toString())).containsExactly("kept.txt");
         }
     }
 }

@@ -193,6 +193,34 @@ class ShellChannelTest {
     }
 
     @Test
+    void aWriteClosedForStallingHalfwayLeavesTheOldFileWhole() {
+        try (ShellSession shell = new ShellSession(hijacked, containerId, List.of(), "/");
+             ShellSession other = new ShellSession(hijacked, containerId, List.of(), "/")) {
+            assertThat(other.call(List.of("sh", "-c", "printf 'old content' > /workspace/stalled.txt"), 4096, MINUTE)
+                    .exitCode()).isZero();
+            // the engine closes a write that makes no progress: the shell's input ends halfway
+            assertThatThrownBy(() -> shell.receive(recv("/workspace/stalled.txt", null, COMMANDS.length),
+                    COMMANDS.length, o -> {
+                        o.write(COMMANDS, 0, COMMANDS.length / 2);
+                        try {
+                            Thread.sleep(4_000);
+                        } catch (InterruptedException e) {
+                            throw new IOException(e);
+                        }
+                        o.write(COMMANDS, COMMANDS.length / 2, COMMANDS.length - COMMANDS.length / 2);
+                    }, Duration.ofSeconds(2)))
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("Nothing moved for");
+            assertThat(shell.isAlive()).isFalse();
+            assertThat(other.call(List.of("cat", "/workspace/stalled.txt"), 4096, MINUTE).stdoutText())
+                    .isEqualTo("old content");
+            assertThat(other.call(List.of("test", "-e", "/tmp/pwned"), 4096, MINUTE).exitCode()).isEqualTo(1);
+            assertThat(other.call(List.of("find", "/workspace", "-name", ".sj-partial-*"), 4096, MINUTE).stdoutText())
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void docker_javasAttachDeclinesToStreamAndSendsNothing() {
         try (ShellSession shell = new ShellSession(attached, containerId, List.of(), "/")) {
             assertThat(shell.receive(recv("/workspace/never.bin", null, 4), 4, o -> {
