@@ -40,15 +40,13 @@ final class ShellStreaming {
         ShellChannel channel = shell.channel();
         String token = ShellWire.endToken();
         String go = ShellWire.goToken();
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
         String commit = ShellWire.commitToken();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(("__sj_argv " + (argv.size() + 2) + " && \"${__sj_args[@]}\"; __sj_post " + token + " $?\n")
                 .getBytes(StandardCharsets.UTF_8));
         argv.forEach(a -> ShellWire.record(wire, a));
         ShellWire.record(wire, go);
         ShellWire.record(wire, commit);
-        ByteArrayOutputStream commitRecord = new ByteArrayOutputStream();
-        ShellWire.record(commitRecord, commit);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder seen = new StringBuilder();
         OutputSink out = new OutputSink(dev.sandboxjobs.engine.StreamType.STDOUT, (stream, text) -> {
@@ -98,7 +96,9 @@ final class ShellStreaming {
                 }
             };
             content.writeTo(toShell);
-            toShell.write(commitRecord.toByteArray()); // all of the bytes went: the file may replace the old one
+            ByteArrayOutputStream commitRecord = new ByteArrayOutputStream();
+            ShellWire.record(commitRecord, commit); // all of the bytes went: the file may replace the old one
+            toShell.write(commitRecord.toByteArray());
             ShellSession.CommandEnd end = p.future.get();
             if (end.shellExited()) {
                 throw writeEnded(end, null);

@@ -202,10 +202,13 @@ class ShellChannelTest {
             assertThatThrownBy(() -> shell.receive(recv("/workspace/stalled.txt", null, COMMANDS.length),
                     COMMANDS.length, o -> {
                         o.write(COMMANDS, 0, COMMANDS.length / 2);
-                        try {
-                            Thread.sleep(4_000);
-                        } catch (InterruptedException e) {
-                            throw new IOException(e);
+                        // nothing more until the watchdog has closed the write (the shell's connection ends)
+                        for (int i = 0; i < 600 && shell.isAlive(); i++) {
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                throw new IOException(e);
+                            }
                         }
                         o.write(COMMANDS, COMMANDS.length / 2, COMMANDS.length - COMMANDS.length / 2);
                     }, Duration.ofSeconds(2)))
